@@ -1,0 +1,93 @@
+//! The command line: `facelab stats|bench|demo ...`. Output for people goes to stdout; with
+//! `--json`, one JSON document for scripts.
+
+mod bench_load;
+mod demo;
+mod format;
+mod stats;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Explore face-attribute data sets (UTKFace's `age_gender.csv`) and train classifiers on them.
+#[derive(Debug, Parser)]
+#[command(name = "facelab", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load a data set and print its label distributions and skipped rows.
+    Stats {
+        /// An `age_gender.csv` file (plain or .gz) or a UTKFace image folder.
+        file: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure facelab against its peers.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Write the synthetic demo faces as an `age_gender.csv` file.
+    Demo {
+        /// Where to write the CSV.
+        out: PathBuf,
+        /// How many faces.
+        #[arg(long, default_value_t = facelab_demo_faces())]
+        faces: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = crate::data::DEMO_SEED)]
+        seed: u64,
+    },
+}
+
+/// The benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time loading a CSV against pandas' `read_csv` and per-row `numpy` conversion.
+    Load {
+        /// The `age_gender.csv` file (plain or .gz).
+        file: PathBuf,
+        /// How many times facelab loads the file.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// How many times pandas loads the file.
+        #[arg(long, default_value_t = 3)]
+        peer_runs: usize,
+        /// The Python interpreter for the pandas peer.
+        #[arg(long, default_value = "python3")]
+        python: String,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn facelab_demo_faces() -> usize {
+    crate::data::DEMO_FACES
+}
+
+/// Runs the command line; `Ok(())` for success, an error to print otherwise.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => {
+            use clap::CommandFactory;
+            Cli::command().print_help()?;
+            Ok(())
+        }
+        Some(Command::Stats { file, json }) => stats::run(&file, json),
+        Some(Command::Bench(BenchCommand::Load {
+            file,
+            runs,
+            peer_runs,
+            python,
+            json,
+        })) => bench_load::run(&file, runs, peer_runs, &python, json),
+        Some(Command::Demo { out, faces, seed }) => demo::run(&out, faces, seed),
+    }
+}

@@ -1,0 +1,10 @@
+//! facelab: explore face-attribute data sets such as UTKFace's `age_gender.csv` and train
+//! classifiers on them.
+//!
+//! The crate is layered: [`data`] knows faces and labels and nothing of models or windows; the
+//! command line in [`cli`] drives it. See the README's "Architecture" section for the picture.
+
+pub mod cli;
+pub mod data;
+pub mod memory;
+pub mod rng;

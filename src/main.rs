@@ -1,0 +1,15 @@
+//! The `facelab` binary: the command line (and, with no subcommand, its help).
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let cli = facelab::cli::Cli::parse();
+    match facelab::cli::run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("facelab: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
