@@ -1,14 +1,20 @@
 //! Reads `age_gender.csv`: columns `age,ethnicity,gender,img_name,pixels` in any order, a header
 //! line, plain or gzip-compressed.
 //!
-//! One thread reads (and decompresses) the file and cuts it into chunks of whole records; the
-//! calling thread parses each chunk's rows in parallel with rayon, pixels straight into the data
-//! set's block. Reading the next chunk overlaps with parsing this one, and only a few chunks are
-//! in memory at a time, so loading the 167 MB file peaks near the size of its pixels (45 MB).
+//! Two threads share the work. One only reads (and decompresses) the file, into 256 KB blocks
+//! that are handed back and reused: decompressing is most of the work of loading a `.gz`, so
+//! nothing else runs on that thread. The calling thread cuts the blocks into records and parses
+//! their rows, pixels straight into the data set's block. The pixel parser reads up to 9 GB/s,
+//! so one thread keeps up with the decompressor; splitting the rows over a rayon pool as well was
+//! measured slower for a `.gz` (its workers take time from the decompressing thread on a 2-core
+//! machine) and no faster for plain text. Only a few blocks are in memory at a time, so loading
+//! the 167 MB text peaks near the size of its pixels (45 MB).
 
 mod fields;
 mod header;
 mod pixels;
+#[cfg(target_arch = "x86_64")]
+mod pixels_avx512;
 mod row;
 mod source;
 mod splitter;
@@ -16,10 +22,8 @@ mod splitter;
 use std::fs::File;
 use std::io::{Cursor, Read, Seek};
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
-use std::sync::mpsc;
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 
 pub use self::pixels::{PixelError, parse_pixels};
 pub use self::source::GZIP_DECODER;
@@ -27,14 +31,25 @@ pub use self::source::GZIP_DECODER;
 use self::header::{ColumnMap, parse_header};
 use self::row::{ParsedRow, parse_row};
 use self::source::CsvSource;
-use self::splitter::{MAX_RECORD_BYTES, RecordChunk, RecordSplitter, SplitEvent};
+use self::splitter::{MAX_RECORD_BYTES, RecordChunk, RecordSplitter};
 use super::dataset::{FACE_PIXELS, FaceDataset};
 use super::error::DataError;
 use super::load::{LoadOptions, LoadedDataset};
 use super::report::{LoadReport, RowOrigin};
 
-/// Chunks read ahead of the parser; bounds the memory the reader may use.
-const CHUNKS_IN_FLIGHT: usize = 2;
+/// Bytes the reading thread reads into one block.
+const READ_BLOCK_BYTES: usize = 256 << 10;
+
+/// Blocks read ahead of the parser; bounds the memory the reader may use.
+const BLOCKS_IN_FLIGHT: usize = 4;
+
+/// What the reading thread sends to the parser.
+enum ReadEvent {
+    /// The next bytes of the text.
+    Block(Vec<u8>),
+    /// The text is done; `ended_early` says why if it ended before its end.
+    End { ended_early: Option<String> },
+}
 
 /// Reads an `age_gender.csv` file, plain or gzip-compressed.
 pub fn read_csv_file(path: &Path, options: LoadOptions<'_>) -> Result<LoadedDataset, DataError> {
@@ -60,7 +75,8 @@ fn read_csv<R: Read + Seek + Send + 'static>(
     let mut source = CsvSource::open(inner).map_err(|e| DataError::io(path, e))?;
     let never = AtomicBool::new(false);
     let cancel = options.cancel.unwrap_or(&never);
-    let (sender, receiver) = mpsc::sync_channel::<SplitEvent>(CHUNKS_IN_FLIGHT);
+    let (full_sender, full_blocks) = mpsc::sync_channel::<ReadEvent>(BLOCKS_IN_FLIGHT);
+    let (spare_sender, spare_blocks) = mpsc::channel::<Vec<u8>>();
     let raw = std::mem::replace(&mut source.raw, Box::new(std::io::empty()));
     let gzip = source.gzip;
 
@@ -68,37 +84,90 @@ fn read_csv<R: Read + Seek + Send + 'static>(
     let outcome = std::thread::scope(|scope| {
         // Owned by this closure, so that it is dropped (and a blocked reader released) before
         // the scope waits for the reading thread.
-        let receiver = receiver;
+        let full_blocks = full_blocks;
         scope.spawn(move || {
             let mut text = CsvSource::text_reader(raw, gzip);
-            RecordSplitter::default()
-                .run(&mut text, cancel, &mut |event| sender.send(event).is_ok());
+            read_blocks(&mut text, cancel, &spare_blocks, &full_sender);
         });
-        for event in receiver.iter() {
+
+        let mut splitter = RecordSplitter::default();
+        let mut spare_chunk = Vec::new();
+        for event in full_blocks.iter() {
             if options.is_cancelled() {
                 return Err(DataError::Cancelled {
                     path: path.to_path_buf(),
                 });
             }
             match event {
-                SplitEvent::Records(chunk) => {
-                    parser.parse_chunk(&chunk)?;
-                    options.report(source.fraction_done(), parser.dataset.len());
+                ReadEvent::Block(block) => {
+                    splitter.feed(&block);
+                    // The reader may be gone already; then the block is simply dropped.
+                    let _ = spare_sender.send(block);
                 }
-                SplitEvent::End { ended_early } => {
+                ReadEvent::End { ended_early } => {
+                    splitter.finish();
                     parser.report.ended_early =
                         ended_early.map(|reason| describe_early_end(&source, reason));
-                    return Ok(());
                 }
             }
+            let chunk = splitter.take_chunk(std::mem::take(&mut spare_chunk));
+            parser.parse_chunk(&chunk)?;
+            spare_chunk = chunk.bytes;
+            options.report(source.fraction_done(), parser.dataset.len());
         }
-        // The reader stops without an end event only when cancelled.
-        Err(DataError::Cancelled {
-            path: path.to_path_buf(),
-        })
+        if options.is_cancelled() {
+            return Err(DataError::Cancelled {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(())
     });
     outcome?;
     parser.finish()
+}
+
+/// The reading thread: fills blocks (reusing those the parser hands back) and sends them on,
+/// until the text ends, the parser goes away or the load is cancelled.
+fn read_blocks(
+    text: &mut dyn Read,
+    cancel: &AtomicBool,
+    spare: &Receiver<Vec<u8>>,
+    send: &SyncSender<ReadEvent>,
+) {
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut block = spare.try_recv().unwrap_or_default();
+        block.resize(READ_BLOCK_BYTES, 0);
+        let (filled, error) = fill_block(text, &mut block);
+        block.truncate(filled);
+        let ended = filled < READ_BLOCK_BYTES;
+        if filled > 0 && send.send(ReadEvent::Block(block)).is_err() {
+            return;
+        }
+        if ended {
+            let _ = send.send(ReadEvent::End {
+                ended_early: error.map(|e| e.to_string()),
+            });
+            return;
+        }
+    }
+}
+
+/// Reads until `block` is full or the text ends; returns the bytes read and the error that
+/// ended the text early, if one did.
+fn fill_block(text: &mut dyn Read, block: &mut [u8]) -> (usize, Option<std::io::Error>) {
+    let mut filled = 0;
+    while filled < block.len() {
+        match text.read(&mut block[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return (filled, Some(e)),
+        }
+    }
+    (filled, None)
 }
 
 /// Words for a read error that cut the file short.
@@ -134,7 +203,7 @@ impl<'p> ChunkParser<'p> {
         }
     }
 
-    /// Parses every row of `chunk`, in parallel, into the data set.
+    /// Parses every row of `chunk` into the data set.
     fn parse_chunk(&mut self, chunk: &RecordChunk) -> Result<(), DataError> {
         let mut spans = chunk
             .spans
@@ -166,8 +235,8 @@ impl<'p> ChunkParser<'p> {
         let base = pixels.len();
         pixels.resize(base + rows.len() * FACE_PIXELS, 0);
         let results: Vec<Result<ParsedRow, String>> = pixels[base..]
-            .par_chunks_mut(FACE_PIXELS)
-            .zip(rows.par_iter())
+            .chunks_mut(FACE_PIXELS)
+            .zip(rows.iter())
             .map(|(slot, span)| {
                 if span.too_long {
                     return Err(format!("the line is longer than {MAX_RECORD_BYTES} bytes; a face row is about 10 KB"));

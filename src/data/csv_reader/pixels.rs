@@ -49,10 +49,17 @@ impl fmt::Display for PixelError {
 /// Parses a whole pixel field into `out`, which must hold [`FACE_PIXELS`] bytes. Values may be
 /// separated by any run of spaces or tabs, with leading and trailing blanks allowed.
 pub fn parse_pixels(text: &[u8], out: &mut [u8]) -> Result<(), PixelError> {
-    let (end, result) = parse_pixels_until_comma(text, out);
+    whole_field(text, parse_pixels_until_comma(text, out))
+}
+
+/// The outcome for a whole field from the outcome of parsing up to a comma: a comma inside a
+/// (quoted) pixel field is not a pixel.
+fn whole_field(
+    text: &[u8],
+    (end, result): (usize, Result<(), PixelError>),
+) -> Result<(), PixelError> {
     result?;
     if end < text.len() {
-        // A comma inside a quoted pixel field.
         return Err(not_an_integer(
             text,
             end,
@@ -70,8 +77,20 @@ pub(super) fn parse_pixels_until_comma(
     text: &[u8],
     out: &mut [u8],
 ) -> (usize, Result<(), PixelError>) {
+    parse_with(text, out, true)
+}
+
+/// [`parse_pixels_until_comma`], with or without the widest (AVX-512) path.
+fn parse_with(text: &[u8], out: &mut [u8], allow_wide: bool) -> (usize, Result<(), PixelError>) {
     debug_assert_eq!(out.len(), FACE_PIXELS);
-    let (pos, count) = parse_simple_values(text, out);
+    let (mut pos, mut count) = (0, 0);
+    #[cfg(target_arch = "x86_64")]
+    if allow_wide && super::pixels_avx512::available() {
+        // The widest path looks two bytes back, so the narrow one reads the first block.
+        (pos, count) = parse_simple_values(text, pos, count, out, 1);
+        (pos, count) = super::pixels_avx512::parse_blocks(text, pos, count, out);
+    }
+    let (pos, count) = parse_simple_values(text, pos, count, out, usize::MAX);
     parse_remaining_values(text, pos, count, out)
 }
 
@@ -86,13 +105,25 @@ const BLOCK: usize = 64;
 /// shape in a block (a tab, two spaces, a letter, a value over 255, the field's end) sends the
 /// whole block to the general path. Returns the position and value count where it stopped,
 /// always at the start of a value.
+/// It starts at `start`, a value boundary with `count` values stored, and reads at most
+/// `max_blocks` blocks.
 #[inline]
-fn parse_simple_values(text: &[u8], out: &mut [u8]) -> (usize, usize) {
-    let mut value_start = 0usize;
-    let mut count = 0usize;
-    let mut block_start = 0usize;
+fn parse_simple_values(
+    text: &[u8],
+    start: usize,
+    mut count: usize,
+    out: &mut [u8],
+    max_blocks: usize,
+) -> (usize, usize) {
+    let mut value_start = start;
+    let mut block_start = start;
+    let mut blocks = 0;
     // Each value read loads four bytes from its start, which lies inside the block.
-    while block_start + BLOCK + 4 <= text.len() && count + BLOCK / 2 <= out.len() {
+    while block_start + BLOCK + 4 <= text.len()
+        && count + BLOCK / 2 <= out.len()
+        && blocks < max_blocks
+    {
+        blocks += 1;
         let block = &text[block_start..block_start + BLOCK];
         let Some(mut spaces) = space_mask_if_plain(block) else {
             break;
@@ -306,8 +337,66 @@ mod tests {
     fn fast_path_reads_nearly_all_of_a_plain_field() {
         let text = pixel_text((0..FACE_PIXELS as u32).map(|i| (i * 7) % 256));
         let mut out = vec![0u8; FACE_PIXELS];
-        let (_, count) = parse_simple_values(text.as_bytes(), &mut out);
+        let (_, count) = parse_simple_values(text.as_bytes(), 0, 0, &mut out, usize::MAX);
         assert!(count > FACE_PIXELS - 40, "{count}");
+    }
+
+    /// The plain meaning of a pixel field, written as simply as possible.
+    fn reference(text: &str) -> Result<Vec<u8>, ()> {
+        let values: Vec<&str> = text.split([' ', '\t']).filter(|t| !t.is_empty()).collect();
+        if values.len() != FACE_PIXELS {
+            return Err(());
+        }
+        values
+            .iter()
+            .map(|v| {
+                v.parse::<u32>()
+                    .ok()
+                    .filter(|v| *v <= 255)
+                    .map(|v| v as u8)
+                    .ok_or(())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_path_agrees_with_the_reference_on_random_fields() {
+        let mut rng = crate::rng::SeededRng::new(99);
+        for case in 0..3000 {
+            let mut text = String::new();
+            let count = FACE_PIXELS - 2 + rng.below(4) as usize;
+            for i in 0..count {
+                if i > 0 {
+                    text.push_str(match rng.below(200) {
+                        0 => "  ",
+                        1 => "\t",
+                        _ => " ",
+                    });
+                }
+                let value = match rng.below(1000) {
+                    0 => 256 + rng.below(800),
+                    1 => 1000 + rng.below(9000),
+                    _ => rng.below(256),
+                };
+                match rng.below(if case % 3 == 0 { 3000 } else { 1_000_000 }) {
+                    0 => text.push('x'),
+                    1 => text.push_str(&format!("{value:03}")),
+                    _ => text.push_str(&value.to_string()),
+                }
+            }
+            let expected = reference(&text);
+            for wide in [true, false] {
+                let mut out = vec![0u8; FACE_PIXELS];
+                let got = whole_field(text.as_bytes(), parse_with(text.as_bytes(), &mut out, wide));
+                match &expected {
+                    Ok(values) => {
+                        assert!(got.is_ok(), "case {case} wide {wide}: {got:?}");
+                        assert_eq!(&out, values, "case {case} wide {wide}");
+                    }
+                    Err(()) => assert!(got.is_err(), "case {case} wide {wide}"),
+                }
+            }
+        }
     }
 
     #[test]

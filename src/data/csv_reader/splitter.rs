@@ -1,23 +1,14 @@
-//! Splits a byte stream into CSV records, chunk by chunk, on the reading thread.
+//! Splits a byte stream into CSV records, block by block as the bytes arrive.
 //!
 //! Only record boundaries are found here (newlines outside quoted fields); fields are split
 //! later, in parallel. A quote opens a quoted field only at the start of a field, so a stray
 //! quote inside a pixel string cannot swallow the rest of the file, and a quoted field that runs
 //! on for more than [`MAX_RECORD_BYTES`] is cut at its first newline.
 
-use std::io::{self, Read};
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use memchr::{memchr, memchr2};
 
 /// The longest record kept; a face row of `age_gender.csv` is about 10 KB.
 pub(super) const MAX_RECORD_BYTES: usize = 1 << 20;
-
-/// How many bytes the reader gathers before it hands a chunk of records on.
-pub(super) const CHUNK_BYTES: usize = 4 << 20;
-
-/// Bytes asked of the source per read call.
-const READ_BYTES: usize = 256 << 10;
 
 /// One record inside a [`RecordChunk`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,18 +30,6 @@ pub(super) struct RecordChunk {
     pub bytes: Vec<u8>,
     /// The records, in file order.
     pub spans: Vec<RecordSpan>,
-}
-
-/// What the reading thread sends to the parser.
-#[derive(Debug)]
-pub(super) enum SplitEvent {
-    /// More records.
-    Records(RecordChunk),
-    /// The stream is done; `ended_early` says why if it ended before its end.
-    End {
-        /// A read error (a truncated or corrupt `.gz`) that stopped reading.
-        ended_early: Option<String>,
-    },
 }
 
 /// The state of the split between two reads.
@@ -83,57 +62,16 @@ impl Default for RecordSplitter {
 }
 
 impl RecordSplitter {
-    /// Reads `reader` to its end, sending chunks of whole records to `send` until it returns
-    /// false (the parser has gone) or `cancel` is set.
-    pub fn run(
-        mut self,
-        reader: &mut dyn Read,
-        cancel: &AtomicBool,
-        send: &mut dyn FnMut(SplitEvent) -> bool,
-    ) {
-        let mut ended_early = None;
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            let eof = match self.fill(reader) {
-                Ok(eof) => eof,
-                Err(error) => {
-                    ended_early = Some(error.to_string());
-                    true
-                }
-            };
-            self.scan_records(eof);
-            if eof {
-                self.finish_last_record();
-            }
-            let chunk = self.take_chunk();
-            if !chunk.spans.is_empty() && !send(SplitEvent::Records(chunk)) {
-                return;
-            }
-            if eof {
-                send(SplitEvent::End { ended_early });
-                return;
-            }
-        }
+    /// Adds bytes that follow those fed before and finds the records they complete.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+        self.scan_records(false);
     }
 
-    /// Reads until the buffer holds a chunk's worth; returns whether the stream has ended.
-    fn fill(&mut self, reader: &mut dyn Read) -> io::Result<bool> {
-        while self.buf.len() < CHUNK_BYTES {
-            let old_len = self.buf.len();
-            self.buf.resize(old_len + READ_BYTES, 0);
-            let result = reader.read(&mut self.buf[old_len..]);
-            let got = *result.as_ref().unwrap_or(&0);
-            self.buf.truncate(old_len + got);
-            match result {
-                Ok(0) => return Ok(true),
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(false)
+    /// The stream has ended: the bytes after the last newline make a last record.
+    pub fn finish(&mut self) {
+        self.scan_records(true);
+        self.finish_last_record();
     }
 
     /// Finds the record ends in the bytes not yet examined.
@@ -271,12 +209,12 @@ impl RecordSplitter {
         self.scan = self.buf.len();
     }
 
-    /// Hands over the whole records found so far and keeps the unfinished one.
-    fn take_chunk(&mut self) -> RecordChunk {
-        let mut rest =
-            Vec::with_capacity((self.buf.len() - self.record_start) + CHUNK_BYTES + READ_BYTES);
-        rest.extend_from_slice(&self.buf[self.record_start..]);
-        let mut bytes = std::mem::replace(&mut self.buf, rest);
+    /// Hands over the whole records found so far and keeps the unfinished one. `spare` is the
+    /// bytes buffer of an earlier chunk, reused so that no new memory is touched.
+    pub fn take_chunk(&mut self, mut spare: Vec<u8>) -> RecordChunk {
+        spare.clear();
+        spare.extend_from_slice(&self.buf[self.record_start..]);
+        let mut bytes = std::mem::replace(&mut self.buf, spare);
         bytes.truncate(self.record_start);
 
         self.scan -= self.record_start;
@@ -293,20 +231,46 @@ impl RecordSplitter {
 mod tests {
     use super::*;
 
-    fn split(text: &[u8]) -> Vec<(String, u64, bool)> {
-        let mut reader = text;
+    /// Splits `text` fed in pieces of `piece` bytes.
+    fn split_in_pieces(text: &[u8], piece: usize) -> Vec<(String, u64, bool)> {
+        let mut splitter = RecordSplitter::default();
         let mut out = Vec::new();
-        let cancel = AtomicBool::new(false);
-        RecordSplitter::default().run(&mut reader, &cancel, &mut |event| {
-            if let SplitEvent::Records(chunk) = event {
-                for span in chunk.spans {
-                    let text = String::from_utf8_lossy(&chunk.bytes[span.start..span.end]);
-                    out.push((text.into_owned(), span.line, span.too_long));
-                }
+        let mut collect = |chunk: RecordChunk| {
+            for span in &chunk.spans {
+                let text = String::from_utf8_lossy(&chunk.bytes[span.start..span.end]);
+                out.push((text.into_owned(), span.line, span.too_long));
             }
-            true
-        });
+            chunk.bytes
+        };
+        let mut spare = Vec::new();
+        for bytes in text.chunks(piece.max(1)) {
+            splitter.feed(bytes);
+            spare = collect(splitter.take_chunk(spare));
+        }
+        splitter.finish();
+        collect(splitter.take_chunk(spare));
         out
+    }
+
+    fn split(text: &[u8]) -> Vec<(String, u64, bool)> {
+        let whole = split_in_pieces(text, 256 << 10);
+        for piece in [1, 2, 3, 7] {
+            if text.len() < 10_000 {
+                assert_eq!(
+                    split_in_pieces(text, piece),
+                    whole,
+                    "fed in pieces of {piece}"
+                );
+            }
+        }
+        whole
+    }
+
+    #[test]
+    fn doubled_quotes_split_across_pieces() {
+        let records = split(b"h\n\"a\"\"b\",1\nnext");
+        assert_eq!(records[1].0, "\"a\"\"b\",1");
+        assert_eq!(records[2].0, "next");
     }
 
     #[test]
