@@ -2,9 +2,11 @@
 //! classifiers on them.
 //!
 //! The crate is layered: [`data`] knows faces and labels and nothing of models or windows; the
-//! command line in [`cli`] drives it. See the README's "Architecture" section for the picture.
+//! command line in [`cli`] and the window in [`ui`] drive it. See the README's "Architecture" section for the picture.
 
 pub mod cli;
+pub mod cpu_time;
 pub mod data;
 pub mod memory;
 pub mod rng;
+pub mod ui;

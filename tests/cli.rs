@@ -104,8 +104,11 @@ fn stats_on_a_bad_file_fails_with_its_name() {
 }
 
 #[test]
-fn no_subcommand_prints_the_help() {
-    let output = facelab().output().unwrap();
+fn help_lists_the_subcommands_and_the_window_argument() {
+    let output = facelab().arg("--help").output().unwrap();
     assert!(output.status.success());
-    assert!(String::from_utf8_lossy(&output.stdout).contains("stats"));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for word in ["stats", "bench", "demo", "[DATA]"] {
+        assert!(help.contains(word), "{word} in {help}");
+    }
 }

@@ -2,6 +2,7 @@
 //! `--json`, one JSON document for scripts.
 
 mod bench_load;
+mod bench_ui;
 mod demo;
 mod format;
 mod stats;
@@ -12,9 +13,12 @@ use clap::{Parser, Subcommand};
 
 /// Explore face-attribute data sets (UTKFace's `age_gender.csv`) and train classifiers on them.
 #[derive(Debug, Parser)]
-#[command(name = "facelab", version, about, long_about = None)]
+#[command(name = "facelab", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// What to do.
+    /// An `age_gender.csv` (plain or .gz) or UTKFace folder to open in the window; without one,
+    /// the window opens on synthetic demo faces.
+    pub data: Option<PathBuf>,
+    /// What to do instead of opening the window.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -66,6 +70,17 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Time one frame of the faces view (20 faces), headless.
+    Ui {
+        /// A data set to show; the demo faces without one.
+        file: Option<PathBuf>,
+        /// How many frames to time.
+        #[arg(long, default_value_t = 500)]
+        frames: usize,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn facelab_demo_faces() -> usize {
@@ -75,11 +90,7 @@ fn facelab_demo_faces() -> usize {
 /// Runs the command line; `Ok(())` for success, an error to print otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            Ok(())
-        }
+        None => crate::ui::run_window(cli.data),
         Some(Command::Stats { file, json }) => stats::run(&file, json),
         Some(Command::Bench(BenchCommand::Load {
             file,
@@ -88,6 +99,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             python,
             json,
         })) => bench_load::run(&file, runs, peer_runs, &python, json),
+        Some(Command::Bench(BenchCommand::Ui { file, frames, json })) => {
+            bench_ui::run(file.as_deref(), frames, json)
+        }
         Some(Command::Demo { out, faces, seed }) => demo::run(&out, faces, seed),
     }
 }
