@@ -4,9 +4,12 @@
 //! The crate is layered: [`data`] knows faces and labels and nothing of models or windows; the
 //! command line in [`cli`] and the window in [`ui`] drive it. See the README's "Architecture" section for the picture.
 
+pub mod allocator;
 pub mod cli;
 pub mod cpu_time;
 pub mod data;
 pub mod memory;
+pub mod model;
 pub mod rng;
+pub mod train;
 pub mod ui;

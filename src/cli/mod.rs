@@ -1,4 +1,4 @@
-//! The command line: `facelab stats|bench|demo ...`. Output for people goes to stdout; with
+//! The command line: `facelab stats|train|bench|demo ...`. Output for people goes to stdout; with
 //! `--json`, one JSON document for scripts.
 
 mod bench_load;
@@ -6,6 +6,9 @@ mod bench_ui;
 mod demo;
 mod format;
 mod stats;
+mod train;
+
+pub use train::TrainArgs;
 
 use std::path::PathBuf;
 
@@ -34,6 +37,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Train a gender classifier (a Candle CNN) and save it with its metrics.
+    Train(TrainArgs),
     /// Measure facelab against its peers.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -103,5 +108,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             bench_ui::run(file.as_deref(), frames, json)
         }
         Some(Command::Demo { out, faces, seed }) => demo::run(&out, faces, seed),
+        Some(Command::Train(args)) => train::run(&args),
     }
 }

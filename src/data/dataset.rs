@@ -154,6 +154,32 @@ impl FaceDataset {
     pub fn pixels(&self) -> &[u8] {
         &self.pixels
     }
+
+    /// A 64-bit hash of every face's labels and pixels, in order: two data sets with the same
+    /// fingerprint hold the same faces. A model records it to tell which data it was trained
+    /// on. Fixed arithmetic, so it is the same on every machine and version.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hash = 0x6A09_E667_F3BC_C908u64 ^ self.len() as u64;
+        let mut mix = |word: u64| {
+            hash = (hash ^ word)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(29);
+        };
+        for index in 0..self.len() {
+            let labels = self.labels(index);
+            mix(u64::from(labels.age) << 16
+                | u64::from(labels.gender.code()) << 8
+                | u64::from(labels.ethnicity.code()));
+        }
+        let mut words = self.pixels.chunks_exact(8);
+        for word in &mut words {
+            mix(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        }
+        for &byte in words.remainder() {
+            mix(u64::from(byte));
+        }
+        hash
+    }
 }
 
 #[cfg(test)]

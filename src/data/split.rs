@@ -12,7 +12,7 @@ use crate::rng::SeededRng;
 const SPLIT_PURPOSE: u64 = 0x5B11;
 
 /// The shares and seed of a split.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SplitConfig {
     /// Share of faces for validation, 0 to 1.
     pub validation: f64,

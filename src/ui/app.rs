@@ -9,7 +9,8 @@ use super::grid::FaceGrid;
 use super::loading::LoadJob;
 use super::saving::SaveJob;
 use super::textures::FaceTextures;
-use super::{corrections, faces, filters, overview, status};
+use super::training_runs::{RunRecord, TrainingPanel};
+use super::{corrections, faces, filters, overview, status, training};
 use crate::data::corrections::change_log_path;
 use crate::data::{
     Corrections, DataError, FaceDataset, FaceFilter, FaceLabels, LabelStats, LoadReport,
@@ -75,6 +76,8 @@ pub enum View {
     Overview,
     /// Grids of faces.
     Faces,
+    /// Training a classifier, with live curves.
+    Training,
 }
 
 /// What the explorer shows of the open data set: the filter and what passes it.
@@ -132,6 +135,8 @@ pub struct FacelabApp {
     pub corrections: Corrections,
     /// Whether the corrections window is open.
     pub show_corrections: bool,
+    /// Training settings and runs.
+    pub training: TrainingPanel,
     loading: Option<LoadJob>,
     saving: Option<SaveJob>,
     dialog: Option<PendingDialog>,
@@ -166,6 +171,7 @@ impl FacelabApp {
             show_skipped: false,
             corrections: Corrections::default(),
             show_corrections: false,
+            training: TrainingPanel::default(),
             loading: None,
             saving: None,
             dialog: None,
@@ -270,6 +276,24 @@ impl FacelabApp {
         self.saving.as_ref()
     }
 
+    /// Starts a training run on the open data set (as it is now, corrections included) with
+    /// the Training view's settings, unless one is running.
+    pub fn start_training(&mut self, ctx: &egui::Context) {
+        if self.training.active().is_some() {
+            return;
+        }
+        let dataset = std::sync::Arc::new(self.open.dataset.clone());
+        let repaint = ctx.clone();
+        let run = RunRecord::start(
+            self.training.runs.len() + 1,
+            dataset,
+            self.open.name(),
+            self.training.settings.clone(),
+            move || repaint.request_repaint(),
+        );
+        self.training.runs.push(run);
+    }
+
     /// Shows a new random grid.
     pub fn reshuffle(&mut self) {
         let seed = self.explorer.grid.next_seed();
@@ -309,18 +333,22 @@ impl FacelabApp {
         self.finish_save();
         self.finish_dialog(&ctx);
         self.open_dropped_files(&ctx);
+        self.training.poll();
         if ui.input(|i| i.key_pressed(egui::Key::R)) && !ctx.egui_wants_keyboard_input() {
             self.reshuffle();
         }
 
         status::top_bar(self, ui);
         status::bottom_bar(self, ui);
-        egui::Panel::left("filters")
-            .resizable(false)
-            .show(ui, |ui| filters::ui(self, ui));
+        if self.view != View::Training {
+            egui::Panel::left("filters")
+                .resizable(false)
+                .show(ui, |ui| filters::ui(self, ui));
+        }
         egui::CentralPanel::default().show(ui, |ui| match self.view {
             View::Overview => overview::ui(self, ui),
             View::Faces => faces::ui(self, ui),
+            View::Training => training::ui(self, ui),
         });
         faces::large_face_window(self, &ctx);
         corrections::corrections_window(self, &ctx);

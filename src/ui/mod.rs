@@ -12,12 +12,15 @@ mod overview;
 mod saving;
 mod status;
 mod textures;
+mod training;
+mod training_runs;
 
 use std::path::PathBuf;
 
 pub use app::{DatasetSource, FacelabApp, MessageLevel, UserMessage, View};
 pub use faces::label_text;
 pub use grid::{FaceGrid, GRID_FACES};
+pub use training_runs::{RunRecord, RunState, TrainingPanel, smoothed};
 
 /// Opens the window: on `path` if given (loaded in the background), on the demo faces first.
 pub fn run_window(path: Option<PathBuf>) -> anyhow::Result<()> {

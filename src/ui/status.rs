@@ -35,6 +35,7 @@ pub fn top_bar(app: &mut FacelabApp, ui: &mut egui::Ui) {
             ui.separator();
             ui.selectable_value(&mut app.view, View::Overview, "Overview");
             ui.selectable_value(&mut app.view, View::Faces, "Faces");
+            ui.selectable_value(&mut app.view, View::Training, "Training");
             ui.separator();
             ui.strong(app.open.name());
         });

@@ -1,0 +1,128 @@
+//! [`FaceNet`]: the convolutional network a [`NetConfig`] describes, built with candle-nn.
+
+use candle_core::{DType, Device, Module, ModuleT, Tensor};
+use candle_nn::{BatchNorm, BatchNormConfig, Linear, VarBuilder, VarMap};
+
+use super::config::{NetConfig, Pooling, Readout};
+use super::error::ModelError;
+use super::layers;
+use crate::rng::SeededRng;
+
+/// One convolution with its optional batch norm.
+struct ConvLayer {
+    weight: Tensor,
+    bias: Option<Tensor>,
+    batch_norm: Option<BatchNorm>,
+    padding: usize,
+}
+
+/// A built network: its parameters live in the [`VarMap`] it was built with.
+pub struct FaceNet {
+    config: NetConfig,
+    blocks: Vec<(Vec<ConvLayer>, Pooling, f32)>,
+    dense: Vec<Linear>,
+    output: Linear,
+}
+
+/// Randomness for dropout during training; `None` runs the network for inference.
+pub type DropoutRng<'a> = Option<&'a mut SeededRng>;
+
+impl FaceNet {
+    /// Builds the network described by `config` with fresh parameters in `vars`, on `device`.
+    pub fn new(config: &NetConfig, vars: &VarMap, device: &Device) -> Result<Self, ModelError> {
+        let head_inputs = config.validate()?;
+        let vb = VarBuilder::from_varmap(vars, DType::F32, device);
+        let mut blocks = Vec::with_capacity(config.blocks.len());
+        let mut in_channels = 1;
+        for (b, block) in config.blocks.iter().enumerate() {
+            let mut convs = Vec::with_capacity(block.convs);
+            for c in 0..block.convs {
+                let vb = vb.pp(format!("block{b}.conv{c}"));
+                let shape = (block.channels, in_channels, block.kernel, block.kernel);
+                let weight = vb.get_with_hints(shape, "weight", ZERO)?;
+                let (bias, batch_norm) = if block.batch_norm {
+                    let config = BatchNormConfig {
+                        eps: 1e-5,
+                        remove_mean: true,
+                        affine: true,
+                        momentum: 0.1,
+                    };
+                    (
+                        None,
+                        Some(candle_nn::batch_norm(block.channels, config, vb.pp("bn"))?),
+                    )
+                } else {
+                    (Some(vb.get_with_hints(block.channels, "bias", ZERO)?), None)
+                };
+                convs.push(ConvLayer {
+                    weight,
+                    bias,
+                    batch_norm,
+                    padding: if block.same_padding {
+                        block.kernel / 2
+                    } else {
+                        0
+                    },
+                });
+                in_channels = block.channels;
+            }
+            blocks.push((convs, block.pooling, block.dropout));
+        }
+
+        let mut dense = Vec::with_capacity(config.dense.len());
+        let mut width = head_inputs;
+        for (d, &units) in config.dense.iter().enumerate() {
+            dense.push(candle_nn::linear(width, units, vb.pp(format!("dense{d}")))?);
+            width = units;
+        }
+        let output = candle_nn::linear(width, config.classes, vb.pp("output"))?;
+        Ok(Self {
+            config: config.clone(),
+            blocks,
+            dense,
+            output,
+        })
+    }
+
+    /// The description the network was built from.
+    pub fn config(&self) -> &NetConfig {
+        &self.config
+    }
+
+    /// The class scores (logits, `[batch, classes]`) of normalised faces `[batch, 1, 48, 48]`.
+    /// With a dropout generator the network runs in training mode (dropout on, batch norm on
+    /// batch statistics, updating its running statistics); without, in inference mode.
+    pub fn forward(&self, faces: &Tensor, mut dropout: DropoutRng) -> Result<Tensor, ModelError> {
+        let train = dropout.is_some();
+        let mut x = faces.clone();
+        for (convs, pooling, drop) in &self.blocks {
+            for conv in convs {
+                x = layers::conv2d(&x, &conv.weight, conv.bias.as_ref(), conv.padding)?;
+                if let Some(bn) = &conv.batch_norm {
+                    x = bn.forward_t(&x, train)?;
+                }
+                x = x.relu()?;
+            }
+            if *pooling == Pooling::Max2 {
+                x = layers::max_pool2(&x)?;
+            }
+            if let Some(rng) = dropout.as_deref_mut() {
+                x = layers::dropout(&x, *drop, rng)?;
+            }
+        }
+        x = match self.config.readout {
+            Readout::Flatten => x.flatten_from(1)?,
+            Readout::GlobalAverage => x.mean(3)?.mean(2)?,
+        };
+        for layer in &self.dense {
+            x = layer.forward(&x)?.relu()?;
+        }
+        if let Some(rng) = dropout {
+            x = layers::dropout(&x, self.config.head_dropout, rng)?;
+        }
+        Ok(self.output.forward(&x)?)
+    }
+}
+
+/// Parameters are created as zeros; [`super::init::initialize`] gives them seeded values.
+const ZERO: candle_nn::Init = candle_nn::Init::Const(0.0);

@@ -1,0 +1,87 @@
+//! The Training view, driven through egui_kittest: Train starts a run whose curves fill in,
+//! Stop ends it, and the finished run stays listed with its model.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use facelab::model::{ConvBlock, NetConfig, Pooling, Readout};
+use facelab::ui::{FacelabApp, RunState, View};
+
+fn harness() -> Harness<'static, FacelabApp> {
+    let mut app = FacelabApp::with_demo_data();
+    // A small network keeps the test quick; the presets are tested in tests/training.rs.
+    app.training.settings.net = NetConfig {
+        blocks: vec![ConvBlock {
+            channels: 8,
+            convs: 1,
+            kernel: 3,
+            same_padding: true,
+            batch_norm: true,
+            pooling: Pooling::Max2,
+            dropout: 0.0,
+        }],
+        readout: Readout::GlobalAverage,
+        dense: vec![],
+        head_dropout: 0.0,
+        classes: 2,
+    };
+    app.training.settings.epochs = 40;
+    app.training.settings.batch_size = 32;
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut FacelabApp| app.ui(ui), app)
+}
+
+/// Steps the harness until `done` holds.
+fn step_until(harness: &mut Harness<'_, FacelabApp>, done: impl Fn(&FacelabApp) -> bool) {
+    let started = Instant::now();
+    while !done(harness.state()) {
+        assert!(started.elapsed() < Duration::from_secs(120), "timed out");
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+}
+
+#[test]
+fn train_fills_the_curves_and_stop_ends_the_run() {
+    let mut harness = harness();
+    harness.run();
+    harness.get_by_label("Training").click();
+    harness.run();
+    assert_eq!(harness.state().view, View::Training);
+    harness.get_by_label_contains("None yet");
+
+    harness.get_by_label("Train").click();
+    harness.step();
+    assert_eq!(harness.state().training.runs.len(), 1);
+    step_until(&mut harness, |app| {
+        !app.training.runs[0].epochs.is_empty() && app.training.runs[0].step_loss.len() >= 5
+    });
+    let run = &harness.state().training.runs[0];
+    assert!(run.device.starts_with("CPU"), "{}", run.device);
+    assert!(run.step_loss.iter().all(|p| p[1].is_finite()));
+    assert!(run.images_per_second > 0.0);
+    harness.get_by_label_contains("faces/s");
+
+    harness.get_by_label("Stop").click();
+    step_until(&mut harness, |app| !app.training.runs[0].is_active());
+    harness.run();
+    let run = &harness.state().training.runs[0];
+    match &run.state {
+        RunState::Finished(summary) => assert!(summary.epochs_done < 40),
+        other => panic!("the run ended as {other:?}"),
+    }
+    assert!(run.model.is_some(), "the finished run keeps its model");
+    harness.get_by_label_contains("test accuracy");
+
+    // A second run can start, and both are listed.
+    harness.get_by_label("Train").click();
+    harness.step();
+    assert_eq!(harness.state().training.runs.len(), 2);
+    harness.get_by_label("Stop").click();
+    step_until(&mut harness, |app| !app.training.runs[1].is_active());
+    harness.run();
+    harness.get_by_label("Run 1: modern");
+    harness.get_by_label("Run 2: modern");
+}
