@@ -70,6 +70,11 @@ impl FaceModel {
         &self.net
     }
 
+    /// The network, to change how it runs.
+    pub fn net_mut(&mut self) -> &mut FaceNet {
+        &mut self.net
+    }
+
     /// The trainable parameters.
     pub fn vars(&self) -> &VarMap {
         &self.vars

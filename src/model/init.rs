@@ -10,8 +10,9 @@ use crate::rng::SeededRng;
 /// A purpose tag so initial weights differ from other uses of the same seed.
 const INIT_PURPOSE: u64 = 0x1417;
 
-/// Gives every parameter in `vars` its initial value, drawn from `seed`: convolution kernels
-/// He-normal, dense weights Glorot-uniform, biases zero, batch-norm scales one. Parameters are
+/// Gives every parameter in `vars` its initial value, drawn from `seed`: convolution kernels and
+/// dense weights Glorot-uniform (as Keras does; the `classic` recipe comes from Keras and is
+/// unstable with the larger He initialisation), biases zero, batch-norm scales one. Parameters are
 /// visited in name order, so the result does not depend on how the map stores them.
 pub fn initialize(vars: &VarMap, seed: u64) -> Result<(), ModelError> {
     let data = vars.data().lock().map_err(|_| ModelError::Poisoned)?;
@@ -26,12 +27,11 @@ pub fn initialize(vars: &VarMap, seed: u64) -> Result<(), ModelError> {
             vec![1.0; count]
         } else if !name.ends_with(".weight") || dims.len() < 2 {
             vec![0.0; count]
-        } else if dims.len() == 4 {
-            let fan_in: usize = dims[1..].iter().product();
-            let std = (2.0 / fan_in as f32).sqrt();
-            (0..count).map(|_| rng.normal() * std).collect()
         } else {
-            let limit = (6.0 / (dims[0] + dims[1]) as f32).sqrt();
+            // Glorot: fans count every input and output a kernel connects.
+            let receptive: usize = dims[2..].iter().product();
+            let fans = (dims[0] + dims[1]) * receptive;
+            let limit = (6.0 / fans as f32).sqrt();
             (0..count).map(|_| rng.range_f32(-limit, limit)).collect()
         };
         var.set(&Tensor::from_vec(values, dims, var.device())?)?;

@@ -1,7 +1,9 @@
-//! The tensor operations the network is made of, in one place so that faster kernels can
-//! replace candle's where they pay.
+//! The tensor operations the network is made of: candle's own in NCHW layout (any device), and
+//! our channels-last CPU kernels (see [`super::cpu_ops`]).
 
 use candle_core::{Result, Tensor};
+
+use super::cpu_ops::{Im2Col, MaxPool2};
 
 use crate::rng::SeededRng;
 
@@ -20,9 +22,16 @@ pub fn conv2d(
     }
 }
 
-/// 2 x 2 max pooling with stride 2; an odd last row or column is dropped.
+/// 2 x 2 max pooling with stride 2 of an NCHW tensor; an odd last row or column is dropped.
+///
+/// Written as a maximum over reshaped windows rather than with candle's `max_pool2d`, whose
+/// gradient in candle 0.11.1 is scaled by a quarter (it multiplies by the share of maxima in
+/// the window where it should divide by their count).
 pub fn max_pool2(x: &Tensor) -> Result<Tensor> {
-    x.max_pool2d(2)
+    let (b, c, h, w) = x.dims4()?;
+    let (oh, ow) = (h / 2, w / 2);
+    let even = x.narrow(2, 0, 2 * oh)?.narrow(3, 0, 2 * ow)?;
+    even.reshape((b, c, oh, 2, ow, 2))?.max(5)?.max(3)
 }
 
 /// Inverted dropout: each value is zeroed with probability `p` and the others scaled by
@@ -37,4 +46,32 @@ pub fn dropout(x: &Tensor, p: f32, rng: &mut SeededRng) -> Result<Tensor> {
         .collect();
     let mask = Tensor::from_vec(mask, x.shape(), x.device())?;
     x.mul(&mask)
+}
+
+/// A 2-D convolution, stride 1, of a channels-last `x` (`[batch, h, w, in]`) with `weight`
+/// (`[out, in, k, k]`, the layout candle and PyTorch use), zero padding `padding`, plus `bias`:
+/// a patch copy and one matrix product, so the gradients are matrix products too. CPU only.
+pub fn conv2d_nhwc(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: Option<&Tensor>,
+    padding: usize,
+) -> Result<Tensor> {
+    let (b, h, w, _) = x.dims4()?;
+    let (out, channels, k, _) = weight.dims4()?;
+    let patches = Im2Col { kernel: k, padding };
+    let cols = x.contiguous()?.apply_op1(patches)?;
+    let kernel = weight
+        .permute((0, 2, 3, 1))?
+        .reshape((out, k * k * channels))?;
+    let mut y = cols.matmul(&kernel.t()?)?;
+    if let Some(bias) = bias {
+        y = y.broadcast_add(bias)?;
+    }
+    y.reshape((b, patches.out_side(h), patches.out_side(w), out))
+}
+
+/// 2 x 2 max pooling with stride 2 of a channels-last tensor. CPU only.
+pub fn max_pool2_nhwc(x: &Tensor) -> Result<Tensor> {
+    x.contiguous()?.apply_op1(MaxPool2)
 }

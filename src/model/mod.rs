@@ -4,6 +4,7 @@
 
 pub mod card;
 pub mod config;
+pub mod cpu_ops;
 pub mod device;
 pub mod error;
 pub mod face_model;
@@ -18,7 +19,7 @@ pub use config::{ConvBlock, NetConfig, NetConfigError, Pooling, Readout};
 pub use device::{ChosenDevice, DeviceRequest, choose_device};
 pub use error::ModelError;
 pub use face_model::{CARD_FILE, FaceModel, WEIGHTS_FILE, read_card};
-pub use net::FaceNet;
+pub use net::{FaceNet, MapLayout};
 pub use optim::{
     AnyOptimizer, OptimizerKind, RmsProp, RmsPropConfig, SgdMomentum, SgdMomentumConfig,
 };

@@ -16,9 +16,19 @@ struct ConvLayer {
     padding: usize,
 }
 
+/// How feature maps are laid out while the network runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapLayout {
+    /// `[batch, height, width, channels]` with our CPU kernels: the fast path on the CPU.
+    ChannelsLast,
+    /// `[batch, channels, height, width]` with candle's own operations: any device.
+    ChannelsFirst,
+}
+
 /// A built network: its parameters live in the [`VarMap`] it was built with.
 pub struct FaceNet {
     config: NetConfig,
+    layout: MapLayout,
     blocks: Vec<(Vec<ConvLayer>, Pooling, f32)>,
     dense: Vec<Linear>,
     output: Linear,
@@ -76,8 +86,14 @@ impl FaceNet {
             width = units;
         }
         let output = candle_nn::linear(width, config.classes, vb.pp("output"))?;
+        let layout = if device.is_cpu() {
+            MapLayout::ChannelsLast
+        } else {
+            MapLayout::ChannelsFirst
+        };
         Ok(Self {
             config: config.clone(),
+            layout,
             blocks,
             dense,
             output,
@@ -89,30 +105,66 @@ impl FaceNet {
         &self.config
     }
 
+    /// The layout the network runs in.
+    pub fn layout(&self) -> MapLayout {
+        self.layout
+    }
+
+    /// Runs the network in another layout (channels-last works on the CPU only); both give the
+    /// same results, which the tests check.
+    pub fn set_layout(&mut self, layout: MapLayout) {
+        self.layout = layout;
+    }
+
     /// The class scores (logits, `[batch, classes]`) of normalised faces `[batch, 1, 48, 48]`.
     /// With a dropout generator the network runs in training mode (dropout on, batch norm on
     /// batch statistics, updating its running statistics); without, in inference mode.
     pub fn forward(&self, faces: &Tensor, mut dropout: DropoutRng) -> Result<Tensor, ModelError> {
         let train = dropout.is_some();
-        let mut x = faces.clone();
+        let channels_last = self.layout == MapLayout::ChannelsLast;
+        let (n, _, h, w) = faces.dims4()?;
+        let mut x = if channels_last {
+            faces.reshape((n, h, w, 1))?
+        } else {
+            faces.clone()
+        };
         for (convs, pooling, drop) in &self.blocks {
             for conv in convs {
-                x = layers::conv2d(&x, &conv.weight, conv.bias.as_ref(), conv.padding)?;
+                x = if channels_last {
+                    layers::conv2d_nhwc(&x, &conv.weight, conv.bias.as_ref(), conv.padding)?
+                } else {
+                    layers::conv2d(&x, &conv.weight, conv.bias.as_ref(), conv.padding)?
+                };
                 if let Some(bn) = &conv.batch_norm {
-                    x = bn.forward_t(&x, train)?;
+                    x = if channels_last {
+                        // Batch norm treats dimension 1 as the channels: give it rows of them.
+                        let (b, h, w, c) = x.dims4()?;
+                        bn.forward_t(&x.reshape((b * h * w, c))?, train)?
+                            .reshape((b, h, w, c))?
+                    } else {
+                        bn.forward_t(&x, train)?
+                    };
                 }
                 x = x.relu()?;
             }
             if *pooling == Pooling::Max2 {
-                x = layers::max_pool2(&x)?;
+                x = if channels_last {
+                    layers::max_pool2_nhwc(&x)?
+                } else {
+                    layers::max_pool2(&x)?
+                };
             }
             if let Some(rng) = dropout.as_deref_mut() {
                 x = layers::dropout(&x, *drop, rng)?;
             }
         }
-        x = match self.config.readout {
-            Readout::Flatten => x.flatten_from(1)?,
-            Readout::GlobalAverage => x.mean(3)?.mean(2)?,
+        // The flattened order is channels-last in both layouts, as in Keras, so that weights
+        // trained in one layout work in the other.
+        x = match (self.config.readout, channels_last) {
+            (Readout::Flatten, true) => x.flatten_from(1)?,
+            (Readout::Flatten, false) => x.permute((0, 2, 3, 1))?.flatten_from(1)?,
+            (Readout::GlobalAverage, true) => x.mean(2)?.mean(1)?,
+            (Readout::GlobalAverage, false) => x.mean(3)?.mean(2)?,
         };
         for layer in &self.dense {
             x = layer.forward(&x)?.relu()?;

@@ -1,0 +1,148 @@
+//! The patch copy of a convolution in channels-last layout, and its gradient.
+
+use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+use rayon::prelude::*;
+
+use super::{contiguous_f32, dims4};
+
+/// Copies every `k x k` patch of an NHWC tensor `[b, h, w, c]` (stride 1, zero padding
+/// `padding`) into one row of a matrix `[b * oh * ow, k * k * c]`, the row's values ordered by
+/// kernel row, kernel column, channel. The matrix times the kernel `[o, k, k, c]` seen as
+/// `[o, k * k * c]`, transposed, is the convolution in NHWC layout.
+#[derive(Debug, Clone, Copy)]
+pub struct Im2Col {
+    /// Kernel side.
+    pub kernel: usize,
+    /// Zero padding on every side.
+    pub padding: usize,
+}
+
+impl Im2Col {
+    /// The output side for an input side.
+    pub fn out_side(&self, side: usize) -> usize {
+        side + 2 * self.padding + 1 - self.kernel
+    }
+}
+
+impl CustomOp1 for Im2Col {
+    fn name(&self) -> &'static str {
+        "im2col-nhwc"
+    }
+
+    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
+        let input = contiguous_f32(storage, layout, self.name())?;
+        let (b, h, w, c) = dims4(layout, self.name())?;
+        if h + 2 * self.padding < self.kernel || w + 2 * self.padding < self.kernel {
+            candle_core::bail!("im2col: a {h}x{w} map is smaller than the kernel");
+        }
+        let (k, pad) = (self.kernel, self.padding as isize);
+        let (oh, ow) = (self.out_side(h), self.out_side(w));
+        let row_len = k * k * c;
+        let mut out = vec![0f32; b * oh * ow * row_len];
+        // One output row of the image (all ox for one oy) per task.
+        out.par_chunks_mut(ow * row_len)
+            .enumerate()
+            .for_each(|(task, rows)| {
+                let (image, oy) = (task / oh, task % oh);
+                let base = image * h * w * c;
+                for ky in 0..k {
+                    let iy = oy as isize + ky as isize - pad;
+                    if iy < 0 || iy >= h as isize {
+                        continue;
+                    }
+                    let line = base + iy as usize * w * c;
+                    for ox in 0..ow {
+                        let row = &mut rows[ox * row_len..(ox + 1) * row_len];
+                        for kx in 0..k {
+                            let ix = ox as isize + kx as isize - pad;
+                            if ix < 0 || ix >= w as isize {
+                                continue;
+                            }
+                            let from = line + ix as usize * c;
+                            let to = (ky * k + kx) * c;
+                            row[to..to + c].copy_from_slice(&input[from..from + c]);
+                        }
+                    }
+                }
+            });
+        Ok((CpuStorage::F32(out), Shape::from((b * oh * ow, row_len))))
+    }
+
+    fn bwd(&self, arg: &Tensor, _res: &Tensor, grad_res: &Tensor) -> Result<Option<Tensor>> {
+        let (b, h, w, c) = arg.dims4()?;
+        let col2im = Col2Im {
+            kernel: self.kernel,
+            padding: self.padding,
+            input_dims: [b, h, w, c],
+        };
+        Ok(Some(grad_res.contiguous()?.apply_op1_no_bwd(&col2im)?))
+    }
+}
+
+/// The gradient of [`Im2Col`]: adds each row of a patch matrix back onto the positions of the
+/// NHWC tensor `[b, h, w, c]` it was copied from.
+#[derive(Debug, Clone, Copy)]
+pub struct Col2Im {
+    /// Kernel side.
+    pub kernel: usize,
+    /// Zero padding on every side.
+    pub padding: usize,
+    /// `[b, h, w, c]` of the tensor the patches came from.
+    pub input_dims: [usize; 4],
+}
+
+impl CustomOp1 for Col2Im {
+    fn name(&self) -> &'static str {
+        "col2im-nhwc"
+    }
+
+    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
+        let cols = contiguous_f32(storage, layout, self.name())?;
+        let [b, h, w, c] = self.input_dims;
+        let (k, pad) = (self.kernel, self.padding as isize);
+        let patches = Im2Col {
+            kernel: k,
+            padding: self.padding,
+        };
+        let (oh, ow) = (patches.out_side(h), patches.out_side(w));
+        let row_len = k * k * c;
+        if cols.len() != b * oh * ow * row_len {
+            candle_core::bail!(
+                "col2im: {} values do not make {b}x{oh}x{ow} patches",
+                cols.len()
+            );
+        }
+        let mut out = vec![0f32; b * h * w * c];
+        // Images are independent, so each task owns one image's gradient.
+        out.par_chunks_mut(h * w * c)
+            .enumerate()
+            .for_each(|(image, grad)| {
+                let image_cols = &cols[image * oh * ow * row_len..(image + 1) * oh * ow * row_len];
+                for oy in 0..oh {
+                    for ky in 0..k {
+                        let iy = oy as isize + ky as isize - pad;
+                        if iy < 0 || iy >= h as isize {
+                            continue;
+                        }
+                        let line = iy as usize * w * c;
+                        for ox in 0..ow {
+                            let row = &image_cols[(oy * ow + ox) * row_len..][..row_len];
+                            for kx in 0..k {
+                                let ix = ox as isize + kx as isize - pad;
+                                if ix < 0 || ix >= w as isize {
+                                    continue;
+                                }
+                                let to = line + ix as usize * c;
+                                let from = (ky * k + kx) * c;
+                                for (g, v) in grad[to..to + c].iter_mut().zip(&row[from..from + c])
+                                {
+                                    *g += v;
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        Ok((CpuStorage::F32(out), Shape::from(&self.input_dims)))
+    }
+}
