@@ -61,7 +61,7 @@ fn convolution_and_its_gradients_match_candle() {
             .unwrap();
 
         let x_nhwc = nchw_to_nhwc(x.as_tensor());
-        let ours = conv2d_nhwc(&x_nhwc, w.as_tensor(), Some(bias.as_tensor()), pad).unwrap();
+        let ours = conv2d_nhwc(&x_nhwc, w.as_tensor(), Some(bias.as_tensor()), pad, false).unwrap();
         let ours_nchw = ours.permute((0, 3, 1, 2)).unwrap();
         assert!(
             max_difference(&ours_nchw, &reference) < TOLERANCE,

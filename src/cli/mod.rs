@@ -2,6 +2,7 @@
 //! `--json`, one JSON document for scripts.
 
 mod bench_load;
+mod bench_train;
 mod bench_ui;
 mod demo;
 mod format;
@@ -75,6 +76,8 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Faces per second of training steps against the same network in PyTorch.
+    Train(bench_train::BenchTrainArgs),
     /// Time one frame of the faces view (20 faces), headless.
     Ui {
         /// A data set to show; the demo faces without one.
@@ -107,6 +110,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench(BenchCommand::Ui { file, frames, json })) => {
             bench_ui::run(file.as_deref(), frames, json)
         }
+        Some(Command::Bench(BenchCommand::Train(args))) => bench_train::run(&args),
         Some(Command::Demo { out, faces, seed }) => demo::run(&out, faces, seed),
         Some(Command::Train(args)) => train::run(&args),
     }

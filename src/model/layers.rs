@@ -3,7 +3,7 @@
 
 use candle_core::{Result, Tensor};
 
-use super::cpu_ops::{Im2Col, MaxPool2};
+use super::cpu_ops::{ConvLayer, MaxPool2};
 
 use crate::rng::SeededRng;
 
@@ -49,26 +49,34 @@ pub fn dropout(x: &Tensor, p: f32, rng: &mut SeededRng) -> Result<Tensor> {
 }
 
 /// A 2-D convolution, stride 1, of a channels-last `x` (`[batch, h, w, in]`) with `weight`
-/// (`[out, in, k, k]`, the layout candle and PyTorch use), zero padding `padding`, plus `bias`:
-/// a patch copy and one matrix product, so the gradients are matrix products too. CPU only.
+/// (`[out, in, k, k]`, the layout candle and PyTorch use), zero padding `padding`, plus `bias`
+/// (zeros where there is none), followed by ReLU if `relu`: one [`ConvLayer`] op, whose
+/// products and gradients run in `gemm`. CPU only.
 pub fn conv2d_nhwc(
     x: &Tensor,
     weight: &Tensor,
     bias: Option<&Tensor>,
     padding: usize,
+    relu: bool,
 ) -> Result<Tensor> {
-    let (b, h, w, _) = x.dims4()?;
     let (out, channels, k, _) = weight.dims4()?;
-    let patches = Im2Col { kernel: k, padding };
-    let cols = x.contiguous()?.apply_op1(patches)?;
     let kernel = weight
         .permute((0, 2, 3, 1))?
         .reshape((out, k * k * channels))?;
-    let mut y = cols.matmul(&kernel.t()?)?;
-    if let Some(bias) = bias {
-        y = y.broadcast_add(bias)?;
-    }
-    y.reshape((b, patches.out_side(h), patches.out_side(w), out))
+    let zeros;
+    let bias = match bias {
+        Some(bias) => bias,
+        None => {
+            zeros = Tensor::zeros(out, weight.dtype(), weight.device())?;
+            &zeros
+        }
+    };
+    let layer = ConvLayer {
+        kernel: k,
+        padding,
+        relu,
+    };
+    x.contiguous()?.apply_op3(&kernel, bias, layer)
 }
 
 /// 2 x 2 max pooling with stride 2 of a channels-last tensor. CPU only.

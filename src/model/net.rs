@@ -130,10 +130,13 @@ impl FaceNet {
         };
         for (convs, pooling, drop) in &self.blocks {
             for conv in convs {
+                // Without batch norm, ReLU joins the convolution in one CPU op.
+                let fuse_relu = channels_last && conv.batch_norm.is_none();
+                let bias = conv.bias.as_ref();
                 x = if channels_last {
-                    layers::conv2d_nhwc(&x, &conv.weight, conv.bias.as_ref(), conv.padding)?
+                    layers::conv2d_nhwc(&x, &conv.weight, bias, conv.padding, fuse_relu)?
                 } else {
-                    layers::conv2d(&x, &conv.weight, conv.bias.as_ref(), conv.padding)?
+                    layers::conv2d(&x, &conv.weight, bias, conv.padding)?
                 };
                 if let Some(bn) = &conv.batch_norm {
                     x = if channels_last {
@@ -145,7 +148,9 @@ impl FaceNet {
                         bn.forward_t(&x, train)?
                     };
                 }
-                x = x.relu()?;
+                if !fuse_relu {
+                    x = x.relu()?;
+                }
             }
             if *pooling == Pooling::Max2 {
                 x = if channels_last {

@@ -9,6 +9,7 @@ pub mod events;
 pub mod metrics_file;
 pub mod run;
 pub mod settings;
+pub mod step;
 pub mod trainer;
 
 pub use error::TrainError;
@@ -16,4 +17,5 @@ pub use evaluate::{Score, argmax, score};
 pub use events::{FinishReason, RunSummary, StepMetrics, TrainEvent};
 pub use run::TrainingRun;
 pub use settings::{AugmentConfig, DEFAULT_PRESET, PRESETS, TrainSettings};
+pub use step::{StepOutcome, train_step};
 pub use trainer::{RunPaths, train};

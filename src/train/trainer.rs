@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use candle_core::{D, Tensor};
+use candle_core::Tensor;
 
 use super::batches::make_batch;
 use super::error::TrainError;
@@ -14,6 +14,7 @@ use super::evaluate::score;
 use super::events::{FinishReason, RunSummary, StepMetrics, TrainEvent};
 use super::metrics_file::write_metrics_csv;
 use super::settings::TrainSettings;
+use super::step::train_step;
 use crate::data::{DatasetSplit, FaceDataset};
 use crate::model::{
     AnyOptimizer, EpochRecord, FaceModel, ModelError, Normalization, TrainingRecord, choose_device,
@@ -122,12 +123,14 @@ pub fn train(
                 &mut rng,
                 model.device(),
             )?;
-            let logits = model
-                .net()
-                .forward(&batch.input, Some(&mut rng))
-                .map_err(TrainError::from)?;
-            let loss = smoothed_cross_entropy(&logits, &batch.targets, settings.label_smoothing)?;
-            let loss_value = f64::from(loss.to_scalar::<f32>()?);
+            let outcome = train_step(
+                &model,
+                &mut optimizer,
+                &batch,
+                settings.label_smoothing,
+                &mut rng,
+            )?;
+            let (loss_value, batch_right) = (outcome.loss, outcome.right);
             if !loss_value.is_finite() {
                 return Err(TrainError::Diverged {
                     step: step + 1,
@@ -135,14 +138,6 @@ pub fn train(
                     loss: loss_value,
                 });
             }
-            optimizer.step(&loss.backward()?)?;
-
-            let predicted: Vec<u32> = logits.argmax(D::Minus1)?.to_vec1()?;
-            let batch_right = predicted
-                .iter()
-                .zip(&batch.classes)
-                .filter(|(p, t)| p == t)
-                .count();
             loss_sum += loss_value * indices.len() as f64;
             right += batch_right;
             seen += indices.len();
@@ -317,21 +312,6 @@ fn save_checkpoint(
         })?;
     }
     Ok(())
-}
-
-/// Cross-entropy with label smoothing `eps`: `(1 - eps) * nll + eps * mean(-log p)`.
-fn smoothed_cross_entropy(
-    logits: &Tensor,
-    targets: &Tensor,
-    eps: f64,
-) -> candle_core::Result<Tensor> {
-    let log_p = candle_nn::ops::log_softmax(logits, D::Minus1)?;
-    let nll = candle_nn::loss::nll(&log_p, targets)?;
-    if eps == 0.0 {
-        return Ok(nll);
-    }
-    let uniform = log_p.mean_all()?.neg()?;
-    (nll * (1.0 - eps))? + (uniform * eps)?
 }
 
 /// A deep copy of every parameter, by name.

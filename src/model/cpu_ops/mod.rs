@@ -2,17 +2,23 @@
 //!
 //! candle's own CPU convolution is fast forward but slow backward (a direct transposed
 //! convolution for the input gradient, a tiled convolution for the kernel gradient). Here a
-//! convolution is an [`Im2Col`] copy followed by one large matrix product, so the forward and
-//! both gradients run in candle's tuned `gemm`; [`Col2Im`] is the gradient of the copy. In the
+//! convolution is a patch copy ([`im2col`]) followed by one large matrix product in `gemm`,
+//! and both gradients are matrix products too, the input's followed by [`col2im`]. In the
 //! channels-last layout the product's output is already the next layer's input, with no
-//! transposition. [`MaxPool2`] pools 2 x 2 windows in the same layout.
+//! transposition. [`ConvLayer`] does a whole layer (with bias and ReLU) as one graph node;
+//! [`Im2Col`] and [`Col2Im`] are the copy and its gradient as ops of their own. [`MaxPool2`]
+//! pools 2 x 2 windows in the same layout.
 //!
 //! These ops have no GPU kernels: on CUDA the network uses candle's own NCHW operations.
 
+mod conv;
 mod im2col;
+mod matmul;
 mod max_pool;
 
-pub use im2col::{Col2Im, Im2Col};
+pub use conv::ConvLayer;
+pub use im2col::{Col2Im, Im2Col, col2im, im2col};
+pub use matmul::{CpuValues, Operand, matmul};
 pub use max_pool::{MaxPool2, MaxPool2Grad};
 
 use candle_core::{CpuStorage, Layout, Result};

@@ -1,0 +1,229 @@
+//! `facelab bench train`: faces per second of full training steps (forward, backward,
+//! optimizer) and peak memory, against the same network in PyTorch measured in the same run.
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+
+use crate::data::{FACE_PIXELS, generate_demo_faces};
+use crate::memory::{peak_resident_bytes, reset_peak_resident};
+use crate::model::{AnyOptimizer, FaceModel, Normalization, choose_device};
+use crate::rng::SeededRng;
+use crate::train::batches::make_batch;
+use crate::train::{AugmentConfig, PRESETS, TrainSettings, train_step};
+
+/// The PyTorch peer.
+const TORCH_SCRIPT: &str = include_str!("../../benches/torch_train.py");
+
+/// Steps run before timing starts.
+const WARM_UP_STEPS: usize = 3;
+
+/// What `facelab bench train` was asked for.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchTrainArgs {
+    /// The network and optimizer of this preset.
+    #[arg(long, default_value = crate::train::DEFAULT_PRESET)]
+    pub preset: String,
+    /// Faces per step.
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    /// Timed steps.
+    #[arg(long, default_value_t = 30)]
+    pub steps: usize,
+    /// cpu or cuda.
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+    /// The Python interpreter for the PyTorch peer ("none" to skip it).
+    #[arg(long, default_value = "python3")]
+    pub python: String,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the benchmark.
+pub fn run(args: &BenchTrainArgs) -> anyhow::Result<()> {
+    if args.steps == 0 || args.batch == 0 {
+        bail!("--steps and --batch must be at least 1");
+    }
+    let mut settings = TrainSettings::preset(&args.preset).with_context(|| {
+        format!(
+            "unknown preset {:?}; the presets are {}",
+            args.preset,
+            PRESETS.join(", ")
+        )
+    })?;
+    settings.device = match args.device.as_str() {
+        "cpu" => crate::model::DeviceRequest::Cpu,
+        "cuda" | "gpu" => crate::model::DeviceRequest::Cuda,
+        other => bail!("unknown device {other:?}; use cpu or cuda"),
+    };
+    let ours = time_facelab(&settings, args)?;
+    let peer = if args.python == "none" {
+        json!({ "unavailable": "--python none" })
+    } else {
+        time_torch(&settings, args, ours.device_is_cuda)
+    };
+    let peer_speed = peer.get("images_per_second").and_then(Value::as_f64);
+    let ratio = peer_speed.map(|p| ours.images_per_second / p);
+
+    if args.json {
+        let document = json!({
+            "preset": settings.preset,
+            "batch": args.batch,
+            "steps": args.steps,
+            "device": ours.device,
+            "images_per_second": ours.images_per_second,
+            "peak_rss_mb": ours.peak_rss_mb,
+            "forward_mflop_per_face": ours.forward_mflop,
+            "pytorch": peer,
+            "ratio_to_pytorch": ratio,
+        });
+        println!("{}", serde_json::to_string_pretty(&document)?);
+        return Ok(());
+    }
+    println!(
+        "training steps of {} (batch {}, {:.1} MFLOP forward a face), {} steps on {}",
+        settings.preset, args.batch, ours.forward_mflop, args.steps, ours.device
+    );
+    let peak = ours
+        .peak_rss_mb
+        .map_or("unknown".into(), |m| format!("{m:.0} MB"));
+    println!(
+        "  facelab  {:>8.1} faces/s   peak memory {peak}",
+        ours.images_per_second
+    );
+    match peer_speed {
+        Some(speed) => {
+            let version = peer.get("torch").and_then(Value::as_str).unwrap_or("?");
+            let threads = peer.get("threads").and_then(Value::as_u64).unwrap_or(0);
+            let peer_peak = peer
+                .get("peak_rss_mb")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0);
+            println!(
+                "  PyTorch  {speed:>8.1} faces/s   peak memory {peer_peak:.0} MB (torch {version}, {threads} threads)"
+            );
+            println!(
+                "  facelab runs at {:.2}x PyTorch's speed",
+                ours.images_per_second / speed
+            );
+        }
+        None => {
+            let why = peer
+                .get("unavailable")
+                .and_then(Value::as_str)
+                .unwrap_or("no result");
+            println!("  PyTorch  not measured: {why}");
+        }
+    }
+    Ok(())
+}
+
+/// facelab's side of the benchmark.
+struct Measured {
+    device: String,
+    device_is_cuda: bool,
+    images_per_second: f64,
+    peak_rss_mb: Option<f64>,
+    forward_mflop: f64,
+}
+
+fn time_facelab(settings: &TrainSettings, args: &BenchTrainArgs) -> anyhow::Result<Measured> {
+    let chosen = choose_device(settings.device);
+    if let Some(note) = &chosen.fallback_note {
+        eprintln!("note: {note}");
+    }
+    let faces = generate_demo_faces(args.batch, 1);
+    let card = FaceModel::gender_card(
+        &settings.preset,
+        settings.net.clone(),
+        Normalization::standardizing(faces.pixels().chunks(FACE_PIXELS)),
+        false,
+    );
+    let model = FaceModel::fresh(card, &chosen.device, settings.seed)?;
+    let mut optimizer = AnyOptimizer::new(
+        settings.optimizer,
+        model.vars().all_vars(),
+        settings.learning_rate,
+        settings.weight_decay,
+        0.9,
+    )?;
+    let mut rng = SeededRng::new(settings.seed);
+    let indices: Vec<u32> = (0..args.batch as u32).collect();
+    let batch = make_batch(
+        &faces,
+        &indices,
+        model.card.normalization,
+        AugmentConfig::NONE,
+        &mut rng,
+        model.device(),
+    )?;
+
+    for _ in 0..WARM_UP_STEPS {
+        train_step(
+            &model,
+            &mut optimizer,
+            &batch,
+            settings.label_smoothing,
+            &mut rng,
+        )?;
+    }
+    reset_peak_resident();
+    let started = Instant::now();
+    for _ in 0..args.steps {
+        train_step(
+            &model,
+            &mut optimizer,
+            &batch,
+            settings.label_smoothing,
+            &mut rng,
+        )?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(Measured {
+        device: chosen.description,
+        device_is_cuda: chosen.device.is_cuda(),
+        images_per_second: (args.batch * args.steps) as f64 / seconds,
+        peak_rss_mb: peak_resident_bytes().map(|b| b as f64 / 1e6),
+        forward_mflop: 2.0 * settings.net.forward_macs() as f64 / 1e6,
+    })
+}
+
+/// Runs the PyTorch script; its JSON, or `{"unavailable": why}`.
+fn time_torch(settings: &TrainSettings, args: &BenchTrainArgs, cuda: bool) -> Value {
+    let unavailable = |why: String| json!({ "unavailable": why });
+    let Ok(net) = serde_json::to_string(&settings.net) else {
+        return unavailable("cannot describe the network".into());
+    };
+    let output = Command::new(&args.python)
+        .arg("-c")
+        .arg(TORCH_SCRIPT)
+        .arg(net)
+        .arg(settings.optimizer.name())
+        .arg(settings.learning_rate.to_string())
+        .arg(args.batch.to_string())
+        .arg(args.steps.to_string())
+        .arg(rayon::current_num_threads().to_string())
+        .arg(if cuda { "cuda" } else { "cpu" })
+        .output();
+    let output = match output {
+        Ok(output) => output,
+        Err(error) => return unavailable(format!("cannot start {}: {error}", args.python)),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    match stdout
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str::<Value>(l).ok())
+    {
+        Some(value) => value,
+        None => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let last = stderr.lines().last().unwrap_or("no output");
+            unavailable(format!("{} gave no result: {last}", args.python))
+        }
+    }
+}

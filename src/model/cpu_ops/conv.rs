@@ -1,0 +1,177 @@
+//! A whole convolution layer as one op: patches, matrix product, bias and optionally ReLU
+//! forward; the three gradients in one backward step. One graph node instead of five keeps
+//! candle's autograd from allocating and summing a gradient buffer for each of them.
+
+use candle_core::{CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
+use rayon::prelude::*;
+
+use super::im2col::{col2im, im2col};
+use super::matmul::{CpuValues, Operand, matmul};
+use super::{contiguous_f32, dims4};
+
+/// `relu?(conv(x, kernel) + bias)` in NHWC layout, stride 1. The arguments are the input
+/// `[b, h, w, c]`, the kernel as `[o, k * k * c]` (kernel row, kernel column, channel) and the
+/// bias `[o]`; the output is `[b, oh, ow, o]`.
+#[derive(Debug, Clone, Copy)]
+pub struct ConvLayer {
+    /// Kernel side.
+    pub kernel: usize,
+    /// Zero padding on every side.
+    pub padding: usize,
+    /// Whether ReLU follows.
+    pub relu: bool,
+}
+
+impl ConvLayer {
+    fn out_side(&self, side: usize) -> usize {
+        side + 2 * self.padding + 1 - self.kernel
+    }
+}
+
+impl CustomOp3 for ConvLayer {
+    fn name(&self) -> &'static str {
+        "conv-layer-nhwc"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        let input = contiguous_f32(s1, l1, self.name())?;
+        let kernel = contiguous_f32(s2, l2, self.name())?;
+        let bias = contiguous_f32(s3, l3, self.name())?;
+        let (b, h, w, c) = dims4(l1, self.name())?;
+        let row_len = self.kernel * self.kernel * c;
+        let out = bias.len();
+        if kernel.len() != out * row_len {
+            candle_core::bail!("conv layer: the kernel does not fit {c} input channels");
+        }
+        let (oh, ow) = (self.out_side(h), self.out_side(w));
+        let rows = b * oh * ow;
+
+        let cols = im2col(input, [b, h, w, c], self.kernel, self.padding)?;
+        let mut y = vec![0f32; rows * out];
+        let transposed_kernel = Operand {
+            values: kernel,
+            transposed: true,
+        };
+        let patches = Operand {
+            values: &cols,
+            transposed: false,
+        };
+        matmul(rows, out, row_len, &mut y, patches, transposed_kernel);
+        drop(cols);
+
+        let relu = self.relu;
+        y.par_chunks_mut(out * 64).for_each(|block| {
+            for row in block.chunks_exact_mut(out) {
+                for (v, b) in row.iter_mut().zip(bias) {
+                    *v += b;
+                    if relu && *v < 0.0 {
+                        *v = 0.0;
+                    }
+                }
+            }
+        });
+        Ok((CpuStorage::F32(y), Shape::from((b, oh, ow, out))))
+    }
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        kernel: &Tensor,
+        bias: &Tensor,
+        res: &Tensor,
+        grad_res: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let (b, h, w, c) = x.dims4()?;
+        let (out, row_len) = kernel.dims2()?;
+        let rows = grad_res.elem_count() / out;
+
+        // The gradient before ReLU: zero where the output was clipped.
+        let grad_res = grad_res.contiguous()?;
+        let mut grad = CpuValues::of(&grad_res)?.slice().to_vec();
+        if self.relu {
+            let res = res.contiguous()?;
+            let output = CpuValues::of(&res)?;
+            grad.par_iter_mut()
+                .zip(output.slice().par_iter())
+                .for_each(|(g, y)| {
+                    if *y <= 0.0 {
+                        *g = 0.0;
+                    }
+                });
+        }
+
+        let grad_bias = column_sums(&grad, out);
+
+        let x = x.contiguous()?;
+        let cols = im2col(
+            CpuValues::of(&x)?.slice(),
+            [b, h, w, c],
+            self.kernel,
+            self.padding,
+        )?;
+        let mut grad_kernel = vec![0f32; out * row_len];
+        let grad_t = Operand {
+            values: &grad,
+            transposed: true,
+        };
+        let patches = Operand {
+            values: &cols,
+            transposed: false,
+        };
+        matmul(out, row_len, rows, &mut grad_kernel, grad_t, patches);
+        drop(cols);
+
+        let kernel = kernel.contiguous()?;
+        let mut grad_cols = vec![0f32; rows * row_len];
+        let grad_rows = Operand {
+            values: &grad,
+            transposed: false,
+        };
+        let kernel_values = CpuValues::of(&kernel)?;
+        let kernel_rows = Operand {
+            values: kernel_values.slice(),
+            transposed: false,
+        };
+        matmul(rows, row_len, out, &mut grad_cols, grad_rows, kernel_rows);
+        let grad_input = col2im(&grad_cols, [b, h, w, c], self.kernel, self.padding)?;
+
+        let device = x.device();
+        Ok((
+            Some(Tensor::from_vec(grad_input, (b, h, w, c), device)?),
+            Some(Tensor::from_vec(grad_kernel, (out, row_len), device)?),
+            Some(Tensor::from_vec(grad_bias, bias.dims(), device)?),
+        ))
+    }
+}
+
+/// The sum of each column of a row-major matrix with `columns` columns.
+fn column_sums(values: &[f32], columns: usize) -> Vec<f32> {
+    values
+        .par_chunks(columns * 256)
+        .map(|block| {
+            let mut sums = vec![0f32; columns];
+            for row in block.chunks_exact(columns) {
+                for (s, v) in sums.iter_mut().zip(row) {
+                    *s += v;
+                }
+            }
+            sums
+        })
+        .reduce(
+            || vec![0f32; columns],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    *x += y;
+                }
+                a
+            },
+        )
+}
