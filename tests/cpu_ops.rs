@@ -183,3 +183,40 @@ fn the_network_is_the_same_in_both_layouts() {
         assert_eq!(last.argmax(D::Minus1).unwrap().dims(), &[6]);
     }
 }
+
+/// One training pass updates batch norm's running statistics the same way in both layouts.
+#[test]
+fn batch_norm_running_statistics_match_candle() {
+    let faces = facelab::data::generate_demo_faces(8, 2);
+    let mut stats = Vec::new();
+    for layout in [MapLayout::ChannelsLast, MapLayout::ChannelsFirst] {
+        let card = FaceModel::gender_card(
+            "test",
+            NetConfig::modern(4),
+            Normalization::UNIT_SCALE,
+            false,
+        );
+        let mut model = FaceModel::fresh(card, &Device::Cpu, 9).unwrap();
+        model.net_mut().set_layout(layout);
+        let input = model.input_tensor(faces.pixels()).unwrap();
+        let mut rng = facelab::rng::SeededRng::new(1);
+        model.net().forward(&input, Some(&mut rng)).unwrap();
+        let data = model.vars().data().lock().unwrap();
+        let mut named: Vec<(String, Tensor)> = data
+            .iter()
+            .filter(|(name, _)| name.contains("running"))
+            .map(|(name, var)| (name.clone(), var.as_tensor().copy().unwrap()))
+            .collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        stats.push(named);
+    }
+    assert_eq!(
+        stats[0].len(),
+        16,
+        "two statistics for each of 8 batch norms"
+    );
+    for ((name, a), (_, b)) in stats[0].iter().zip(&stats[1]) {
+        let difference = max_difference(a, b);
+        assert!(difference < TOLERANCE, "{name} differs by {difference}");
+    }
+}

@@ -11,6 +11,7 @@ pub mod face_model;
 pub mod init;
 pub mod layers;
 pub mod net;
+pub mod norm;
 pub mod optim;
 pub mod schedule;
 

@@ -1,18 +1,19 @@
 //! [`FaceNet`]: the convolutional network a [`NetConfig`] describes, built with candle-nn.
 
-use candle_core::{DType, Device, Module, ModuleT, Tensor};
-use candle_nn::{BatchNorm, BatchNormConfig, Linear, VarBuilder, VarMap};
+use candle_core::{DType, Device, Module, Tensor};
+use candle_nn::{Linear, VarBuilder, VarMap};
 
 use super::config::{NetConfig, Pooling, Readout};
 use super::error::ModelError;
 use super::layers;
+use super::norm::NormLayer;
 use crate::rng::SeededRng;
 
 /// One convolution with its optional batch norm.
 struct ConvLayer {
     weight: Tensor,
     bias: Option<Tensor>,
-    batch_norm: Option<BatchNorm>,
+    batch_norm: Option<NormLayer>,
     padding: usize,
 }
 
@@ -51,16 +52,7 @@ impl FaceNet {
                 let shape = (block.channels, in_channels, block.kernel, block.kernel);
                 let weight = vb.get_with_hints(shape, "weight", ZERO)?;
                 let (bias, batch_norm) = if block.batch_norm {
-                    let config = BatchNormConfig {
-                        eps: 1e-5,
-                        remove_mean: true,
-                        affine: true,
-                        momentum: 0.1,
-                    };
-                    (
-                        None,
-                        Some(candle_nn::batch_norm(block.channels, config, vb.pp("bn"))?),
-                    )
+                    (None, Some(NormLayer::new(block.channels, vb.pp("bn"))?))
                 } else {
                     (Some(vb.get_with_hints(block.channels, "bias", ZERO)?), None)
                 };
@@ -130,7 +122,7 @@ impl FaceNet {
         };
         for (convs, pooling, drop) in &self.blocks {
             for conv in convs {
-                // Without batch norm, ReLU joins the convolution in one CPU op.
+                // On the CPU, ReLU joins the convolution, or the batch norm where there is one.
                 let fuse_relu = channels_last && conv.batch_norm.is_none();
                 let bias = conv.bias.as_ref();
                 x = if channels_last {
@@ -138,19 +130,16 @@ impl FaceNet {
                 } else {
                     layers::conv2d(&x, &conv.weight, bias, conv.padding)?
                 };
-                if let Some(bn) = &conv.batch_norm {
-                    x = if channels_last {
-                        // Batch norm treats dimension 1 as the channels: give it rows of them.
+                x = match (&conv.batch_norm, channels_last) {
+                    (Some(bn), true) => {
                         let (b, h, w, c) = x.dims4()?;
-                        bn.forward_t(&x.reshape((b * h * w, c))?, train)?
-                            .reshape((b, h, w, c))?
-                    } else {
-                        bn.forward_t(&x, train)?
-                    };
-                }
-                if !fuse_relu {
-                    x = x.relu()?;
-                }
+                        let rows = x.reshape((b * h * w, c))?;
+                        bn.forward_rows_relu(&rows, train)?.reshape((b, h, w, c))?
+                    }
+                    (Some(bn), false) => bn.forward_nchw(&x, train)?.relu()?,
+                    (None, true) => x,
+                    (None, false) => x.relu()?,
+                };
             }
             if *pooling == Pooling::Max2 {
                 x = if channels_last {
