@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::contiguous_f32;
 use super::matmul::CpuValues;
+use super::matmul::parallel_zeros;
 
 /// The batch statistics of one forward pass, per channel.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,7 +89,7 @@ impl CustomOp3 for BatchNormRelu {
             .map(|((b, m), s)| b - m * s)
             .collect();
 
-        let mut y = vec![0f32; x.len()];
+        let mut y = parallel_zeros(x.len());
         let relu = self.relu;
         y.par_chunks_mut(channels * 128)
             .zip(x.par_chunks(channels * 128))
@@ -171,7 +172,7 @@ impl CustomOp3 for BatchNormRelu {
 
         let mean_g: Vec<f32> = sum_g.iter().map(|s| (*s / rows as f64) as f32).collect();
         let mean_gx: Vec<f32> = sum_gx.iter().map(|s| (*s / rows as f64) as f32).collect();
-        let mut dx = vec![0f32; x.len()];
+        let mut dx = parallel_zeros(x.len());
         dx.par_chunks_mut(channels * 128)
             .zip(x.par_chunks(channels * 128))
             .zip(

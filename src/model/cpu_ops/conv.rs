@@ -55,7 +55,6 @@ impl CustomOp3 for ConvLayer {
         let rows = b * oh * ow;
 
         let cols = im2col(input, [b, h, w, c], self.kernel, self.padding)?;
-        let mut y = vec![0f32; rows * out];
         let transposed_kernel = Operand {
             values: kernel,
             transposed: true,
@@ -64,7 +63,7 @@ impl CustomOp3 for ConvLayer {
             values: &cols,
             transposed: false,
         };
-        matmul(rows, out, row_len, &mut y, patches, transposed_kernel);
+        let mut y = matmul(rows, out, row_len, patches, transposed_kernel);
         drop(cols);
 
         let relu = self.relu;
@@ -117,7 +116,6 @@ impl CustomOp3 for ConvLayer {
             self.kernel,
             self.padding,
         )?;
-        let mut grad_kernel = vec![0f32; out * row_len];
         let grad_t = Operand {
             values: &grad,
             transposed: true,
@@ -126,11 +124,10 @@ impl CustomOp3 for ConvLayer {
             values: &cols,
             transposed: false,
         };
-        matmul(out, row_len, rows, &mut grad_kernel, grad_t, patches);
+        let grad_kernel = matmul(out, row_len, rows, grad_t, patches);
         drop(cols);
 
         let kernel = kernel.contiguous()?;
-        let mut grad_cols = vec![0f32; rows * row_len];
         let grad_rows = Operand {
             values: &grad,
             transposed: false,
@@ -140,7 +137,7 @@ impl CustomOp3 for ConvLayer {
             values: kernel_values.slice(),
             transposed: false,
         };
-        matmul(rows, row_len, out, &mut grad_cols, grad_rows, kernel_rows);
+        let grad_cols = matmul(rows, row_len, out, grad_rows, kernel_rows);
         let grad_input = col2im(&grad_cols, [b, h, w, c], self.kernel, self.padding)?;
 
         let device = x.device();

@@ -3,6 +3,7 @@
 use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
 
+use super::matmul::parallel_zeros;
 use super::{contiguous_f32, dims4};
 
 /// Copies every `k x k` patch of an NHWC tensor `[b, h, w, c]` (stride 1, zero padding
@@ -85,7 +86,7 @@ pub fn im2col(input: &[f32], dims: [usize; 4], k: usize, padding: usize) -> Resu
     let pad = padding as isize;
     let (oh, ow) = (h + 2 * padding + 1 - k, w + 2 * padding + 1 - k);
     let row_len = k * k * c;
-    let mut out = vec![0f32; b * oh * ow * row_len];
+    let mut out = parallel_zeros(b * oh * ow * row_len);
     // One output row of an image (all ox for one oy) per task.
     out.par_chunks_mut(ow * row_len)
         .enumerate()
@@ -133,7 +134,7 @@ pub fn col2im(cols: &[f32], dims: [usize; 4], k: usize, padding: usize) -> Resul
             cols.len()
         );
     }
-    let mut out = vec![0f32; b * h * w * c];
+    let mut out = parallel_zeros(b * h * w * c);
     // Images are independent, so each task owns one image's gradient.
     out.par_chunks_mut(h * w * c)
         .enumerate()

@@ -1,6 +1,7 @@
 //! A safe front to `gemm` for row-major matrices, and read access to a CPU tensor's values.
 
 use candle_core::{CpuStorage, Result, Storage, StorageRef, Tensor};
+use rayon::prelude::*;
 
 /// A row-major matrix operand, possibly used transposed.
 #[derive(Clone, Copy)]
@@ -11,19 +12,15 @@ pub struct Operand<'a> {
     pub transposed: bool,
 }
 
-/// `dst (m x n) = lhs (m x k) * rhs (k x n)`, all row-major as used (a transposed operand is
-/// stored the other way round), on all of rayon's threads.
+/// `lhs (m x k) * rhs (k x n)` as a new row-major `m x n` matrix, computed on all of rayon's
+/// threads (a transposed operand is stored the other way round).
 ///
 /// # Panics
-/// If a slice is shorter than its matrix.
-pub fn matmul(m: usize, n: usize, k: usize, dst: &mut [f32], lhs: Operand, rhs: Operand) {
-    assert!(dst.len() >= m * n && lhs.values.len() >= m * k && rhs.values.len() >= k * n);
-    if m == 0 || n == 0 {
-        return;
-    }
-    if k == 0 {
-        dst[..m * n].fill(0.0);
-        return;
+/// If an operand is shorter than its matrix.
+pub fn matmul(m: usize, n: usize, k: usize, lhs: Operand, rhs: Operand) -> Vec<f32> {
+    assert!(lhs.values.len() >= m * k && rhs.values.len() >= k * n);
+    if k == 0 || m == 0 || n == 0 {
+        return vec![0.0; m * n];
     }
     // (column stride, row stride) of each operand as the product sees it.
     let (lhs_cs, lhs_rs) = if lhs.transposed { (m, 1) } else { (1, k) };
@@ -34,8 +31,10 @@ pub fn matmul(m: usize, n: usize, k: usize, dst: &mut [f32], lhs: Operand, rhs: 
     } else {
         gemm::Parallelism::Rayon(threads)
     };
-    // SAFETY: the asserts above keep every index the strides reach inside its slice, `dst`
-    // is borrowed mutably and alone, and `read_dst` is false so its old values are not read.
+    let mut dst: Vec<f32> = Vec::with_capacity(m * n);
+    // SAFETY: the assert above keeps every index the strides reach inside its operand; `dst`
+    // has room for m * n values, and with `read_dst` false gemm writes each of them without
+    // reading it, so all m * n are initialised when the length is set.
     unsafe {
         gemm::gemm(
             m,
@@ -58,7 +57,26 @@ pub fn matmul(m: usize, n: usize, k: usize, dst: &mut [f32], lhs: Operand, rhs: 
             false,
             parallelism,
         );
+        dst.set_len(m * n);
     }
+    dst
+}
+
+/// `len` zeros, written by all of rayon's threads (a single-threaded fill of a large buffer
+/// costs as much as a convolution's copy step).
+pub fn parallel_zeros(len: usize) -> Vec<f32> {
+    let mut values: Vec<f32> = Vec::with_capacity(len);
+    values
+        .spare_capacity_mut()
+        .par_chunks_mut(1 << 15)
+        .for_each(|chunk| {
+            for v in chunk {
+                v.write(0.0);
+            }
+        });
+    // SAFETY: every one of the `len` values was written just above.
+    unsafe { values.set_len(len) };
+    values
 }
 
 /// Read access to the `f32` values of a contiguous CPU tensor.

@@ -3,6 +3,7 @@
 use candle_core::{CpuStorage, CustomOp1, CustomOp3, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
 
+use super::matmul::parallel_zeros;
 use super::{contiguous_f32, dims4};
 
 /// 2 x 2 max pooling, stride 2, of an NHWC tensor `[b, h, w, c]` into
@@ -19,7 +20,7 @@ impl CustomOp1 for MaxPool2 {
         let input = contiguous_f32(storage, layout, self.name())?;
         let (b, h, w, c) = dims4(layout, self.name())?;
         let (oh, ow) = (h / 2, w / 2);
-        let mut out = vec![0f32; b * oh * ow * c];
+        let mut out = parallel_zeros(b * oh * ow * c);
         if !out.is_empty() {
             out.par_chunks_mut(ow * c)
                 .enumerate()
@@ -74,7 +75,7 @@ impl CustomOp3 for MaxPool2Grad {
         if pooled.len() != b * oh * ow * c || grad.len() != pooled.len() {
             candle_core::bail!("max-pool gradient: the shapes do not fit");
         }
-        let mut out = vec![0f32; b * h * w * c];
+        let mut out = parallel_zeros(b * h * w * c);
         if oh > 0 && ow > 0 {
             // Images are independent: each task owns one image's gradient.
             out.par_chunks_mut(h * w * c)

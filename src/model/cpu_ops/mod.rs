@@ -21,7 +21,7 @@ mod max_pool;
 pub use batch_norm::{BatchNormRelu, BatchStats};
 pub use conv::ConvLayer;
 pub use im2col::{Col2Im, Im2Col, col2im, im2col};
-pub use matmul::{CpuValues, Operand, matmul};
+pub use matmul::{CpuValues, Operand, matmul, parallel_zeros};
 pub use max_pool::{MaxPool2, MaxPool2Grad};
 
 use candle_core::{CpuStorage, Layout, Result};
