@@ -45,6 +45,9 @@ pub struct TrainArgs {
     /// Share of faces for validation.
     #[arg(long)]
     pub validation: Option<f64>,
+    /// Stop when validation accuracy has not improved for this many epochs (0: never).
+    #[arg(long)]
+    pub patience: Option<usize>,
     /// Continue training the model in this folder.
     #[arg(long)]
     pub resume: Option<PathBuf>,
@@ -124,6 +127,9 @@ fn settings_from(args: &TrainArgs) -> anyhow::Result<TrainSettings> {
     if let Some(seed) = args.seed {
         settings.seed = seed;
         settings.split.seed = seed;
+    }
+    if let Some(patience) = args.patience {
+        settings.patience = (patience > 0).then_some(patience);
     }
     if let Some(share) = args.validation {
         settings.split.validation = share;

@@ -230,11 +230,12 @@ fn outcome_text(run: &RunRecord) -> String {
                 FinishReason::EarlyStopped => "stopped early",
             };
             format!(
-                "{how} after {} epochs; test accuracy {:.3} (epoch {}), {}",
+                "{how} after {} epochs; test accuracy {:.3} (epoch {}); {} on {}",
                 summary.epochs_done,
                 summary.test_accuracy,
                 summary.best_epoch,
-                minutes(summary.seconds)
+                minutes(summary.seconds),
+                run.device
             )
         }
     }
@@ -269,6 +270,7 @@ fn curves(app: &mut FacelabApp, ui: &mut egui::Ui) {
                 let color = RUN_COLORS[index % RUN_COLORS.len()];
                 step_curves(plot, run, &run.step_loss, smoothing, color, "loss");
                 let validation = epoch_points(run, |r| r.validation_loss);
+                let color = validation_color(color);
                 plot.line(
                     Line::new(format!("{} validation loss", run.name), validation.clone())
                         .color(color)
@@ -300,6 +302,7 @@ fn curves(app: &mut FacelabApp, ui: &mut egui::Ui) {
                     "train accuracy",
                 );
                 let validation = epoch_points(run, |r| r.validation_accuracy);
+                let color = validation_color(color);
                 plot.line(
                     Line::new(
                         format!("{} validation accuracy", run.name),
@@ -333,6 +336,11 @@ fn step_curves(
             .color(color)
             .width(2.0),
     );
+}
+
+/// The run's colour lightened, for its validation curve.
+fn validation_color(color: egui::Color32) -> egui::Color32 {
+    color.lerp_to_gamma(egui::Color32::WHITE, 0.55)
 }
 
 /// One point per finished epoch, at the step that ended it.
