@@ -8,6 +8,7 @@ pub mod allocator;
 pub mod cli;
 pub mod cpu_time;
 pub mod data;
+pub mod eval;
 pub mod memory;
 pub mod model;
 pub mod rng;

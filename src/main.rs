@@ -9,7 +9,7 @@ fn main() -> std::process::ExitCode {
     match facelab::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("facelab: {error:#}");
+            eprintln!("facelab: {}", facelab::cli::error_text(&error));
             std::process::ExitCode::FAILURE
         }
     }

@@ -18,9 +18,32 @@ pub fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
+/// An error with its causes, each cause left out where the message before it already says it
+/// (our errors name their cause in their own message).
+pub fn error_text(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_text_says_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let error = anyhow::Error::new(crate::data::DataError::io("/x.csv", io));
+        assert_eq!(error_text(&error), "cannot read /x.csv: no such file");
+        let wrapped = anyhow::anyhow!("disk full").context("saving the model");
+        assert_eq!(error_text(&wrapped), "saving the model: disk full");
+    }
 
     #[test]
     fn groups_digits() {

@@ -1,11 +1,14 @@
-//! The command line: `facelab stats|train|bench|demo ...`. Output for people goes to stdout; with
+//! The command line: `facelab stats|train|eval|predict|bench|demo ...`. Output for people goes to stdout; with
 //! `--json`, one JSON document for scripts.
 
 mod bench_load;
 mod bench_train;
 mod bench_ui;
 mod demo;
+mod eval;
 mod format;
+
+pub use format::error_text;
 mod stats;
 mod train;
 
@@ -40,6 +43,31 @@ pub enum Command {
     },
     /// Train a gender classifier (a Candle CNN) and save it with its metrics.
     Train(TrainArgs),
+    /// Evaluate a model: accuracy, confusion, per-group accuracy, likely label errors.
+    Eval {
+        /// A folder with model.safetensors and model.json.
+        model: PathBuf,
+        /// Labelled faces: an age_gender.csv (plain or .gz) or a UTKFace folder. On the data
+        /// the model was trained on, only its test split is used.
+        data: PathBuf,
+        /// Evaluate every face, even on the data the model was trained on.
+        #[arg(long)]
+        all: bool,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify photos (jpg, png, webp, bmp): the centred square, grayscale, 48x48.
+    Predict {
+        /// A folder with model.safetensors and model.json.
+        model: PathBuf,
+        /// The photos.
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
+        /// Print one JSON list instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure facelab against its peers.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -113,5 +141,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench(BenchCommand::Train(args))) => bench_train::run(&args),
         Some(Command::Demo { out, faces, seed }) => demo::run(&out, faces, seed),
         Some(Command::Train(args)) => train::run(&args),
+        Some(Command::Eval {
+            model,
+            data,
+            all,
+            json,
+        }) => eval::run_eval(&model, &data, all, json),
+        Some(Command::Predict {
+            model,
+            images,
+            json,
+        }) => eval::run_predict(&model, &images, json),
     }
 }
