@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::format::thousands;
 use crate::data::face_image::{decode_image_file, face_from_image_centered};
-use crate::data::{DatasetSplit, FaceDataset, LoadOptions, SplitConfig, load_path};
+use crate::data::{FaceDataset, LoadOptions, load_path};
 use crate::eval::{Evaluation, GroupScore, evaluate};
 use crate::model::FaceModel;
 
@@ -20,7 +20,7 @@ pub fn run_eval(model_dir: &Path, data: &Path, all: bool, json: bool) -> anyhow:
     let model = FaceModel::load(model_dir, &Device::Cpu)?;
     let loaded = load_path(data, LoadOptions::default())?;
     let dataset = &loaded.dataset;
-    let (rows, scope) = rows_to_evaluate(&model, dataset, all)?;
+    let (rows, scope) = crate::eval::rows_to_evaluate(&model, dataset, all)?;
     let evaluation = evaluate(&model, dataset, &rows)?;
     if json {
         let document = evaluation_json(&evaluation, dataset, &scope);
@@ -29,34 +29,6 @@ pub fn run_eval(model_dir: &Path, data: &Path, all: bool, json: bool) -> anyhow:
         print_evaluation(&evaluation, dataset, &scope, model_dir, data);
     }
     Ok(())
-}
-
-/// The test split where the data is the data the model was trained on (recognised by its
-/// fingerprint), otherwise every face; `all` asks for every face always.
-fn rows_to_evaluate(
-    model: &FaceModel,
-    dataset: &FaceDataset,
-    all: bool,
-) -> anyhow::Result<(Vec<u32>, String)> {
-    let every = || ((0..dataset.len() as u32).collect(), "all faces".to_string());
-    let Some(record) = model.card.training.as_ref().filter(|_| !all) else {
-        return Ok(every());
-    };
-    if record.data_fingerprint != format!("{:016x}", dataset.fingerprint()) {
-        return Ok(every());
-    }
-    let split = DatasetSplit::new(
-        dataset,
-        SplitConfig {
-            validation: record.validation_share,
-            test: record.test_share,
-            seed: record.split_seed,
-        },
-    )?;
-    Ok((
-        split.test,
-        format!("the test split (seed {})", record.split_seed),
-    ))
 }
 
 fn score_json(score: &GroupScore) -> Value {

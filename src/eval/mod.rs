@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use crate::data::{AgeGroup, Ethnicity, FACE_PIXELS, FaceDataset};
+use crate::data::{
+    AgeGroup, DatasetSplit, Ethnicity, FACE_PIXELS, FaceDataset, SplitConfig, SplitError,
+};
 use crate::model::{FaceModel, ModelError};
 use crate::train::argmax;
 use crate::train::batches::{gather_pixels, gender_classes};
@@ -140,4 +142,33 @@ pub fn evaluate(
 pub fn classify_face(model: &FaceModel, pixels: &[u8]) -> Result<Vec<f32>, ModelError> {
     debug_assert_eq!(pixels.len(), FACE_PIXELS);
     model.probabilities(pixels)
+}
+
+/// The faces to evaluate `model` on: its test split where `dataset` is the data it was trained
+/// on (recognised by its fingerprint), every face otherwise or when `all` is set. Also says
+/// which, in words.
+pub fn rows_to_evaluate(
+    model: &FaceModel,
+    dataset: &FaceDataset,
+    all: bool,
+) -> Result<(Vec<u32>, String), SplitError> {
+    let every = || ((0..dataset.len() as u32).collect(), "all faces".to_string());
+    let Some(record) = model.card.training.as_ref().filter(|_| !all) else {
+        return Ok(every());
+    };
+    if record.data_fingerprint != format!("{:016x}", dataset.fingerprint()) {
+        return Ok(every());
+    }
+    let split = DatasetSplit::new(
+        dataset,
+        SplitConfig {
+            validation: record.validation_share,
+            test: record.test_share,
+            seed: record.split_seed,
+        },
+    )?;
+    Ok((
+        split.test,
+        format!("the test split (seed {})", record.split_seed),
+    ))
 }

@@ -1,21 +1,27 @@
 //! The explorer window's state and the routing of events: loads, dialogs, dropped files, keys.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use eframe::egui;
 
 use super::dialogs::{DialogKind, PendingDialog};
 use super::grid::FaceGrid;
+use super::job::Job;
 use super::loading::LoadJob;
+use super::model_state::{ModelJobs, OpenedModel, PhotoToClassify, ShownEvaluation};
+use super::photo_textures::PhotoTextures;
 use super::saving::SaveJob;
 use super::textures::FaceTextures;
 use super::training_runs::{RunRecord, TrainingPanel};
-use super::{corrections, faces, filters, overview, status, training};
+use super::{classify, corrections, evaluation, faces, filters, overview, status, training};
 use crate::data::corrections::change_log_path;
+use crate::data::face_image::decode_image_file;
 use crate::data::{
     Corrections, DataError, FaceDataset, FaceFilter, FaceLabels, LabelStats, LoadReport,
     LoadedDataset, demo_dataset,
 };
+use crate::model::FaceModel;
 
 /// Where the open data set came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +84,10 @@ pub enum View {
     Faces,
     /// Training a classifier, with live curves.
     Training,
+    /// Where the model is right and wrong.
+    Evaluation,
+    /// A photo classified by the model.
+    Classify,
 }
 
 /// What the explorer shows of the open data set: the filter and what passes it.
@@ -137,6 +147,16 @@ pub struct FacelabApp {
     pub show_corrections: bool,
     /// Training settings and runs.
     pub training: TrainingPanel,
+    /// The model the Evaluation and Classify views use, with its name.
+    pub selected_model: Option<(String, Arc<FaceModel>)>,
+    /// The evaluation shown.
+    pub evaluation: Option<ShownEvaluation>,
+    /// The photo being classified.
+    pub photo: Option<PhotoToClassify>,
+    /// Models, evaluations and photos being prepared in the background.
+    pub model_jobs: ModelJobs,
+    /// Textures of the photo and its input.
+    pub photo_textures: PhotoTextures,
     loading: Option<LoadJob>,
     saving: Option<SaveJob>,
     dialog: Option<PendingDialog>,
@@ -172,6 +192,11 @@ impl FacelabApp {
             corrections: Corrections::default(),
             show_corrections: false,
             training: TrainingPanel::default(),
+            selected_model: None,
+            evaluation: None,
+            photo: None,
+            model_jobs: ModelJobs::default(),
+            photo_textures: PhotoTextures::default(),
             loading: None,
             saving: None,
             dialog: None,
@@ -294,6 +319,116 @@ impl FacelabApp {
         self.training.runs.push(run);
     }
 
+    /// The model the Evaluation and Classify views use: the one opened or trained last.
+    pub fn current_model(&self) -> Option<Arc<FaceModel>> {
+        self.selected_model.as_ref().map(|(_, m)| Arc::clone(m))
+    }
+
+    /// The name of [`FacelabApp::current_model`].
+    pub fn current_model_name(&self) -> Option<String> {
+        self.selected_model.as_ref().map(|(n, _)| n.clone())
+    }
+
+    /// Loads the model in `folder` in the background; it becomes the current model.
+    pub fn open_model(&mut self, ctx: &egui::Context, folder: PathBuf) {
+        let repaint = ctx.clone();
+        self.model_jobs.loading_model = Some(Job::start(
+            "model",
+            move || {
+                FaceModel::load(&folder, &candle_core::Device::Cpu)
+                    .map(|model| OpenedModel {
+                        model: Arc::new(model),
+                        folder,
+                    })
+                    .map_err(|e| e.to_string())
+            },
+            move || repaint.request_repaint(),
+        ));
+    }
+
+    /// Evaluates the current model on the open data set in the background: on its test split
+    /// where this is the data it was trained on, on every face otherwise.
+    pub fn start_evaluation(&mut self, ctx: &egui::Context) {
+        let Some((model_name, model)) = self.selected_model.clone() else {
+            return;
+        };
+        let dataset = self.open.dataset.clone();
+        let repaint = ctx.clone();
+        self.model_jobs.evaluating = Some(Job::start(
+            "evaluation",
+            move || {
+                let (rows, scope) = crate::eval::rows_to_evaluate(&model, &dataset, false)
+                    .map_err(|e| e.to_string())?;
+                let evaluation =
+                    crate::eval::evaluate(&model, &dataset, &rows).map_err(|e| e.to_string())?;
+                Ok(ShownEvaluation {
+                    model_name,
+                    scope,
+                    evaluation,
+                })
+            },
+            move || repaint.request_repaint(),
+        ));
+    }
+
+    /// Decodes the photo at `path` in the background and shows it in the Classify view.
+    pub fn classify_photo(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let repaint = ctx.clone();
+        self.view = View::Classify;
+        self.model_jobs.decoding_photo = Some(Job::start(
+            "photo",
+            move || {
+                decode_image_file(&path)
+                    .map(|image| PhotoToClassify::new(path, image))
+                    .map_err(|e| e.to_string())
+            },
+            move || repaint.request_repaint(),
+        ));
+    }
+
+    /// Takes the results of finished model, evaluation and photo jobs, and makes a newly
+    /// trained model the current one.
+    fn finish_model_jobs(&mut self) {
+        if self.training.latest_model_is_new()
+            && let Some((name, model)) = self.training.latest_model()
+        {
+            self.selected_model = Some((name.to_string(), Arc::clone(model)));
+            self.evaluation = None;
+            if let Some(photo) = &mut self.photo {
+                photo.probabilities = None;
+            }
+        }
+        if let Some(result) = self.model_jobs.loading_model.as_ref().and_then(Job::poll) {
+            self.model_jobs.loading_model = None;
+            match result {
+                Ok(opened) => {
+                    let name = opened.folder.display().to_string();
+                    self.tell(MessageLevel::Info, format!("Opened the model in {name}."));
+                    if let Some(photo) = &mut self.photo {
+                        photo.probabilities = None;
+                    }
+                    self.evaluation = None;
+                    self.selected_model = Some((name, opened.model));
+                }
+                Err(error) => self.tell(MessageLevel::Error, format!("Model not opened: {error}")),
+            }
+        }
+        if let Some(result) = self.model_jobs.evaluating.as_ref().and_then(Job::poll) {
+            self.model_jobs.evaluating = None;
+            match result {
+                Ok(shown) => self.evaluation = Some(shown),
+                Err(error) => self.tell(MessageLevel::Error, format!("Not evaluated: {error}")),
+            }
+        }
+        if let Some(result) = self.model_jobs.decoding_photo.as_ref().and_then(Job::poll) {
+            self.model_jobs.decoding_photo = None;
+            match result {
+                Ok(photo) => self.photo = Some(photo),
+                Err(error) => self.tell(MessageLevel::Error, error),
+            }
+        }
+    }
+
     /// Shows a new random grid.
     pub fn reshuffle(&mut self) {
         let seed = self.explorer.grid.next_seed();
@@ -334,13 +469,14 @@ impl FacelabApp {
         self.finish_dialog(&ctx);
         self.open_dropped_files(&ctx);
         self.training.poll();
+        self.finish_model_jobs();
         if ui.input(|i| i.key_pressed(egui::Key::R)) && !ctx.egui_wants_keyboard_input() {
             self.reshuffle();
         }
 
         status::top_bar(self, ui);
         status::bottom_bar(self, ui);
-        if self.view != View::Training {
+        if matches!(self.view, View::Overview | View::Faces) {
             egui::Panel::left("filters")
                 .resizable(false)
                 .show(ui, |ui| filters::ui(self, ui));
@@ -349,6 +485,8 @@ impl FacelabApp {
             View::Overview => overview::ui(self, ui),
             View::Faces => faces::ui(self, ui),
             View::Training => training::ui(self, ui),
+            View::Evaluation => evaluation::ui(self, ui),
+            View::Classify => classify::ui(self, ui),
         });
         faces::large_face_window(self, &ctx);
         corrections::corrections_window(self, &ctx);
@@ -455,6 +593,8 @@ impl FacelabApp {
         match dialog.kind() {
             DialogKind::SaveCorrected { .. } => self.save_corrected_to(ctx, path),
             DialogKind::DataFile | DialogKind::ImageFolder => self.open_path(ctx, path),
+            DialogKind::ModelFolder => self.open_model(ctx, path),
+            DialogKind::Photo => self.classify_photo(ctx, path),
         }
     }
 
@@ -467,10 +607,15 @@ impl FacelabApp {
                 self.open_path(ctx, path);
                 return;
             }
+            if looks_like_photo(&path) {
+                self.classify_photo(ctx, path);
+                return;
+            }
             self.tell(
                 MessageLevel::Warning,
                 format!(
-                    "{} is not a data set: drop an age_gender.csv, a .csv.gz or a UTKFace folder.",
+                    "{} is neither a data set (an age_gender.csv, a .csv.gz or a UTKFace folder) \
+                     nor a photo (jpg, png, webp, bmp).",
                     path.display()
                 ),
             );
@@ -485,6 +630,15 @@ fn looks_like_data(path: &Path) -> bool {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("gz"))
+}
+
+/// Whether a dropped path is a photo to classify.
+fn looks_like_photo(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["jpg", "jpeg", "png", "webp", "bmp"]
+            .iter()
+            .any(|known| e.eq_ignore_ascii_case(known))
+    })
 }
 
 impl eframe::App for FacelabApp {

@@ -15,6 +15,10 @@ pub enum DialogKind {
     DataFile,
     /// A UTKFace image folder to open.
     ImageFolder,
+    /// A model folder (model.safetensors and model.json) to open.
+    ModelFolder,
+    /// A photo to classify.
+    Photo,
     /// Where to save the corrected CSV: proposed folder and file name.
     SaveCorrected {
         /// The folder first shown.
@@ -47,6 +51,13 @@ impl PendingDialog {
                     DialogKind::ImageFolder => rfd::FileDialog::new()
                         .set_title("Open a UTKFace image folder")
                         .pick_folder(),
+                    DialogKind::ModelFolder => rfd::FileDialog::new()
+                        .set_title("Open a model folder (model.safetensors, model.json)")
+                        .pick_folder(),
+                    DialogKind::Photo => rfd::FileDialog::new()
+                        .set_title("Classify a photo")
+                        .add_filter("Images", &["jpg", "jpeg", "png", "webp", "bmp"])
+                        .pick_file(),
                     DialogKind::SaveCorrected { folder, file_name } => {
                         let mut dialog = rfd::FileDialog::new()
                             .set_title("Save the corrected data set")

@@ -1,14 +1,20 @@
-//! The eframe window: the explorer of a face data set. Long work (loading, dialogs) runs on
+//! The eframe window: the explorer of a face data set, training, evaluation and classifying
+//! photos. Long work (loading, dialogs) runs on
 //! worker threads that ask for a repaint when they have news; the UI thread never waits.
 
 mod app;
+mod classify;
 mod corrections;
 mod dialogs;
+mod evaluation;
 mod faces;
 mod filters;
 mod grid;
+mod job;
 mod loading;
+mod model_state;
 mod overview;
+mod photo_textures;
 mod saving;
 mod status;
 mod textures;
@@ -20,6 +26,7 @@ use std::path::PathBuf;
 pub use app::{DatasetSource, FacelabApp, MessageLevel, UserMessage, View};
 pub use faces::label_text;
 pub use grid::{FaceGrid, GRID_FACES};
+pub use model_state::{PhotoToClassify, ShownEvaluation};
 pub use training_runs::{RunRecord, RunState, TrainingPanel, smoothed};
 
 /// Opens the window: on `path` if given (loaded in the background), on the demo faces first.

@@ -28,6 +28,13 @@ pub fn top_bar(app: &mut FacelabApp, ui: &mut egui::Ui) {
                     app.ask_where_to_save(ui.ctx());
                 }
                 ui.separator();
+                if ui.button("Open model...").clicked() {
+                    app.open_dialog(ui.ctx(), DialogKind::ModelFolder);
+                }
+                if ui.button("Classify photo...").clicked() {
+                    app.open_dialog(ui.ctx(), DialogKind::Photo);
+                }
+                ui.separator();
                 if ui.button("Quit").clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
@@ -36,6 +43,8 @@ pub fn top_bar(app: &mut FacelabApp, ui: &mut egui::Ui) {
             ui.selectable_value(&mut app.view, View::Overview, "Overview");
             ui.selectable_value(&mut app.view, View::Faces, "Faces");
             ui.selectable_value(&mut app.view, View::Training, "Training");
+            ui.selectable_value(&mut app.view, View::Evaluation, "Evaluation");
+            ui.selectable_value(&mut app.view, View::Classify, "Classify");
             ui.separator();
             ui.strong(app.open.name());
         });

@@ -196,6 +196,7 @@ pub struct TrainingPanel {
     pub runs: Vec<RunRecord>,
     /// Smoothing of the step curves, 0 to 0.99.
     pub smoothing: f64,
+    models_seen: usize,
 }
 
 impl Default for TrainingPanel {
@@ -204,6 +205,7 @@ impl Default for TrainingPanel {
             settings: TrainSettings::default(),
             runs: Vec::new(),
             smoothing: 0.8,
+            models_seen: 0,
         }
     }
 }
@@ -228,9 +230,20 @@ impl TrainingPanel {
         }
     }
 
-    /// The model of the latest finished run, if any.
-    pub fn latest_model(&self) -> Option<&Arc<FaceModel>> {
-        self.runs.iter().rev().find_map(|r| r.model.as_ref())
+    /// The name and model of the latest run that handed over a model, if any.
+    pub fn latest_model(&self) -> Option<(&str, &Arc<FaceModel>)> {
+        self.runs
+            .iter()
+            .rev()
+            .find_map(|r| r.model.as_ref().map(|m| (r.name.as_str(), m)))
+    }
+
+    /// Whether [`TrainingPanel::latest_model`] arrived since the last call.
+    pub fn latest_model_is_new(&mut self) -> bool {
+        let count = self.runs.iter().filter(|r| r.model.is_some()).count();
+        let new = count > self.models_seen;
+        self.models_seen = count;
+        new
     }
 }
 
