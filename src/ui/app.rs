@@ -402,8 +402,11 @@ impl FacelabApp {
             self.model_jobs.loading_model = None;
             match result {
                 Ok(opened) => {
-                    let name = opened.folder.display().to_string();
-                    self.tell(MessageLevel::Info, format!("Opened the model in {name}."));
+                    let folder = opened.folder.display().to_string();
+                    self.tell(MessageLevel::Info, format!("Opened the model in {folder}."));
+                    let name = opened.folder.file_name().map_or(folder, |n| {
+                        format!("{} ({})", n.to_string_lossy(), opened.model.card.preset)
+                    });
                     if let Some(photo) = &mut self.photo {
                         photo.probabilities = None;
                     }

@@ -13,6 +13,9 @@ use crate::eval::GroupScore;
 /// How many disagreements are shown as faces.
 const FACES_SHOWN: usize = 12;
 
+/// Colour of the accuracy bars.
+const BAR_COLOR: egui::Color32 = egui::Color32::from_rgb(90, 140, 200);
+
 /// Side of a disagreement face.
 const FACE_SIDE: f32 = 96.0;
 
@@ -194,7 +197,9 @@ fn group_bars(
                 String::new()
             }
         })
-        .show(ui, |plot| plot.bar_chart(BarChart::new(title, bars)));
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(title, bars).color(BAR_COLOR))
+        });
 }
 
 /// The most confident disagreements as faces, each with a button that gives it the model's
@@ -217,35 +222,40 @@ fn disagreements(app: &mut FacelabApp, ui: &mut egui::Ui) {
     ));
     let ctx = ui.ctx().clone();
     let mut fix = None;
+    let tile_width = FACE_SIDE + 34.0;
+    let per_row = ((ui.available_width() / tile_width).floor() as usize).max(1);
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            for d in &list {
-                ui.vertical(|ui| {
-                    ui.set_width(FACE_SIDE + 30.0);
-                    let texture = app.face_texture(&ctx, d.row);
-                    let image = egui::Image::from_texture(egui::load::SizedTexture::new(
-                        texture,
-                        [FACE_SIDE, FACE_SIDE],
-                    ));
-                    ui.add(image);
-                    let corrected = app.corrections.is_corrected(d.row);
-                    ui.label(label_text(&app.open.dataset, d.row));
-                    ui.label(format!(
-                        "model: {} {:.2}",
-                        classes[d.predicted], d.confidence
-                    ));
-                    let current = app.open.dataset.labels(d.row).gender.code() as usize;
-                    if current != d.predicted {
-                        let text = format!("Make {}", classes[d.predicted]);
-                        if ui.button(text).clicked() {
-                            fix = Some((d.row, d.predicted));
+        for line in list.chunks(per_row) {
+            ui.horizontal(|ui| {
+                for d in line {
+                    ui.vertical(|ui| {
+                        ui.set_width(tile_width - 8.0);
+                        let texture = app.face_texture(&ctx, d.row);
+                        let image = egui::Image::from_texture(egui::load::SizedTexture::new(
+                            texture,
+                            [FACE_SIDE, FACE_SIDE],
+                        ));
+                        ui.add(image);
+                        let corrected = app.corrections.is_corrected(d.row);
+                        ui.label(label_text(&app.open.dataset, d.row));
+                        ui.label(format!(
+                            "model: {} {:.2}",
+                            classes[d.predicted], d.confidence
+                        ));
+                        let current = app.open.dataset.labels(d.row).gender.code() as usize;
+                        if current != d.predicted {
+                            let text = format!("Make {}", classes[d.predicted]);
+                            if ui.button(text).clicked() {
+                                fix = Some((d.row, d.predicted));
+                            }
+                        } else if corrected {
+                            ui.colored_label(ui.visuals().warn_fg_color, "corrected");
                         }
-                    } else if corrected {
-                        ui.colored_label(ui.visuals().warn_fg_color, "corrected");
-                    }
-                });
-            }
-        });
+                    });
+                }
+            });
+            ui.add_space(6.0);
+        }
     });
     if let Some((row, class)) = fix {
         let labels = app.open.dataset.labels(row);
