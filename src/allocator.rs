@@ -7,7 +7,9 @@
 //! same sizes come back every step.
 
 /// Tells glibc's malloc to serve large blocks from the heap and to keep freed memory for
-/// reuse instead of returning it to the system at once. Does nothing on other platforms.
+/// reuse instead of returning it to the system at once. Training calls it when it starts; it
+/// is not set for everything, because loading a data set (whose buffers are freed once) would
+/// then keep twice the memory. Does nothing on other platforms.
 pub fn keep_freed_memory_for_reuse() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

@@ -3,7 +3,6 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    facelab::allocator::keep_freed_memory_for_reuse();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = facelab::cli::Cli::parse();
     match facelab::cli::run(cli) {

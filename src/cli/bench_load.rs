@@ -1,15 +1,14 @@
 //! `facelab bench load FILE`: facelab's load time and peak memory against the pandas way of the
 //! well-known notebooks, measured in the same run.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
 use super::format::{megabytes, thousands};
+use super::python_peer::run_peer_script;
 use crate::data::csv_reader::GZIP_DECODER;
 use crate::data::{LoadOptions, load_path};
 use crate::memory::{peak_resident_bytes, reset_peak_resident};
@@ -123,41 +122,8 @@ fn time_facelab(file: &Path, runs: usize) -> anyhow::Result<FacelabTiming> {
 
 /// Runs the pandas script; its JSON, or `{"unavailable": why}`.
 fn time_pandas(file: &Path, runs: usize, python: &str) -> Value {
-    let unavailable = |why: String| json!({ "unavailable": why });
-    let child = Command::new(python)
-        .arg("-")
-        .arg(file)
-        .arg(runs.to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(error) => return unavailable(format!("cannot start {python}: {error}")),
-    };
-    if let Some(mut stdin) = child.stdin.take()
-        && let Err(error) = stdin.write_all(PANDAS_SCRIPT.as_bytes())
-    {
-        return unavailable(format!("cannot pass the script to {python}: {error}"));
-    }
-    let output = match child.wait_with_output() {
-        Ok(output) => output,
-        Err(error) => return unavailable(format!("{python} failed: {error}")),
-    };
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    match stdout
-        .lines()
-        .rev()
-        .find_map(|l| serde_json::from_str::<Value>(l).ok())
-    {
-        Some(value) => value,
-        None => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let last = stderr.lines().last().unwrap_or("no output");
-            unavailable(format!("{python} gave no result: {last}"))
-        }
-    }
+    let args = [file.display().to_string(), runs.to_string()];
+    run_peer_script(python, PANDAS_SCRIPT, &args)
 }
 
 /// The median of a non-empty list.

@@ -1,15 +1,15 @@
 //! `facelab bench train`: faces per second of full training steps (forward, backward,
 //! optimizer) and peak memory, against the same network in PyTorch measured in the same run.
 
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
+use super::python_peer::run_peer_script;
 use crate::data::{FACE_PIXELS, generate_demo_faces};
 use crate::memory::{peak_resident_bytes, reset_peak_resident};
-use crate::model::{AnyOptimizer, FaceModel, Normalization, choose_device};
+use crate::model::{FaceModel, Normalization, choose_device};
 use crate::rng::SeededRng;
 use crate::train::batches::make_batch;
 use crate::train::{AugmentConfig, PRESETS, TrainSettings, train_step};
@@ -132,6 +132,7 @@ struct Measured {
 }
 
 fn time_facelab(settings: &TrainSettings, args: &BenchTrainArgs) -> anyhow::Result<Measured> {
+    crate::allocator::keep_freed_memory_for_reuse();
     let chosen = choose_device(settings.device);
     if let Some(note) = &chosen.fallback_note {
         eprintln!("note: {note}");
@@ -144,13 +145,7 @@ fn time_facelab(settings: &TrainSettings, args: &BenchTrainArgs) -> anyhow::Resu
         false,
     );
     let model = FaceModel::fresh(card, &chosen.device, settings.seed)?;
-    let mut optimizer = AnyOptimizer::new(
-        settings.optimizer,
-        model.vars().all_vars(),
-        settings.learning_rate,
-        settings.weight_decay,
-        0.9,
-    )?;
+    let mut optimizer = settings.optimizer_for(model.vars().all_vars())?;
     let mut rng = SeededRng::new(settings.seed);
     let indices: Vec<u32> = (0..args.batch as u32).collect();
     let batch = make_batch(
@@ -194,36 +189,17 @@ fn time_facelab(settings: &TrainSettings, args: &BenchTrainArgs) -> anyhow::Resu
 
 /// Runs the PyTorch script; its JSON, or `{"unavailable": why}`.
 fn time_torch(settings: &TrainSettings, args: &BenchTrainArgs, cuda: bool) -> Value {
-    let unavailable = |why: String| json!({ "unavailable": why });
     let Ok(net) = serde_json::to_string(&settings.net) else {
-        return unavailable("cannot describe the network".into());
+        return json!({ "unavailable": "cannot describe the network" });
     };
-    let output = Command::new(&args.python)
-        .arg("-c")
-        .arg(TORCH_SCRIPT)
-        .arg(net)
-        .arg(settings.optimizer.name())
-        .arg(settings.learning_rate.to_string())
-        .arg(args.batch.to_string())
-        .arg(args.steps.to_string())
-        .arg(rayon::current_num_threads().to_string())
-        .arg(if cuda { "cuda" } else { "cpu" })
-        .output();
-    let output = match output {
-        Ok(output) => output,
-        Err(error) => return unavailable(format!("cannot start {}: {error}", args.python)),
-    };
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    match stdout
-        .lines()
-        .rev()
-        .find_map(|l| serde_json::from_str::<Value>(l).ok())
-    {
-        Some(value) => value,
-        None => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let last = stderr.lines().last().unwrap_or("no output");
-            unavailable(format!("{} gave no result: {last}", args.python))
-        }
-    }
+    let script_args = [
+        net,
+        settings.optimizer.name().to_string(),
+        settings.learning_rate.to_string(),
+        args.batch.to_string(),
+        args.steps.to_string(),
+        rayon::current_num_threads().to_string(),
+        if cuda { "cuda" } else { "cpu" }.to_string(),
+    ];
+    run_peer_script(&args.python, TORCH_SCRIPT, &script_args)
 }

@@ -7,6 +7,7 @@ mod bench_ui;
 mod demo;
 mod eval;
 mod format;
+mod python_peer;
 
 pub use format::error_text;
 mod stats;

@@ -77,12 +77,10 @@ impl Optimizer for RmsProp {
     type Config = RmsPropConfig;
 
     fn new(vars: Vec<Var>, config: RmsPropConfig) -> Result<Self> {
-        let vars = vars
-            .into_iter()
-            .filter(|v| v.dtype().is_float())
-            .map(|v| Ok((Var::zeros(v.shape(), v.dtype(), v.device())?, v)))
-            .collect::<Result<_>>()?;
-        Ok(Self { vars, config })
+        Ok(Self {
+            vars: with_zero_state(vars)?,
+            config,
+        })
     }
 
     fn step(&mut self, grads: &GradStore) -> Result<()> {
@@ -137,12 +135,10 @@ impl Optimizer for SgdMomentum {
     type Config = SgdMomentumConfig;
 
     fn new(vars: Vec<Var>, config: SgdMomentumConfig) -> Result<Self> {
-        let vars = vars
-            .into_iter()
-            .filter(|v| v.dtype().is_float())
-            .map(|v| Ok((Var::zeros(v.shape(), v.dtype(), v.device())?, v)))
-            .collect::<Result<_>>()?;
-        Ok(Self { vars, config })
+        Ok(Self {
+            vars: with_zero_state(vars)?,
+            config,
+        })
     }
 
     fn step(&mut self, grads: &GradStore) -> Result<()> {
@@ -174,6 +170,14 @@ impl Optimizer for SgdMomentum {
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
     }
+}
+
+/// Each float parameter paired with a zeroed buffer of its shape, for an optimizer's state.
+fn with_zero_state(vars: Vec<Var>) -> Result<Vec<(Var, Var)>> {
+    vars.into_iter()
+        .filter(|v| v.dtype().is_float())
+        .map(|v| Ok((Var::zeros(v.shape(), v.dtype(), v.device())?, v)))
+        .collect()
 }
 
 /// `grad + weight_decay * var`, or `grad` itself where there is no decay.

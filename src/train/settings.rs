@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::SplitConfig;
-use crate::model::{DeviceRequest, LrSchedule, NetConfig, OptimizerKind};
+use crate::model::{AnyOptimizer, DeviceRequest, LrSchedule, NetConfig, OptimizerKind};
 
 /// How training batches are varied.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -129,6 +129,22 @@ impl TrainSettings {
             "modern-small" => Some(modern(16, 30)),
             _ => None,
         }
+    }
+}
+
+/// Momentum of the SGD optimizer.
+const SGD_MOMENTUM: f64 = 0.9;
+
+impl TrainSettings {
+    /// The optimizer these settings ask for, over `vars`.
+    pub fn optimizer_for(&self, vars: Vec<candle_core::Var>) -> candle_core::Result<AnyOptimizer> {
+        AnyOptimizer::new(
+            self.optimizer,
+            vars,
+            self.learning_rate,
+            self.weight_decay,
+            SGD_MOMENTUM,
+        )
     }
 }
 

@@ -17,8 +17,7 @@ use super::settings::TrainSettings;
 use super::step::train_step;
 use crate::data::{DatasetSplit, FaceDataset};
 use crate::model::{
-    AnyOptimizer, EpochRecord, FaceModel, ModelError, Normalization, TrainingRecord, choose_device,
-    read_card,
+    EpochRecord, FaceModel, ModelError, Normalization, TrainingRecord, choose_device, read_card,
 };
 use crate::rng::SeededRng;
 
@@ -49,6 +48,7 @@ pub fn train(
 ) -> Result<(FaceModel, RunSummary), TrainError> {
     let started = Instant::now();
     check_settings(settings)?;
+    crate::allocator::keep_freed_memory_for_reuse();
     let split = DatasetSplit::new(dataset, settings.split)?;
     if split.train.len() < 4 {
         return Err(TrainError::TooFewFaces(split.train.len()));
@@ -81,13 +81,7 @@ pub fn train(
         split.test.len()
     );
 
-    let mut optimizer = AnyOptimizer::new(
-        settings.optimizer,
-        model.vars().all_vars(),
-        settings.learning_rate,
-        settings.weight_decay,
-        0.9,
-    )?;
+    let mut optimizer = settings.optimizer_for(model.vars().all_vars())?;
     let mut best = history
         .iter()
         .map(|r| (r.epoch, r.validation_accuracy))
