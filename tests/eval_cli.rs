@@ -151,31 +151,32 @@ fn predict_classifies_an_enlarged_colour_face_like_its_row_and_reports_bad_files
     big.save(&photo).unwrap();
     std::fs::write(folder.path().join("notes.png"), b"this is not an image").unwrap();
     std::fs::write(folder.path().join("bomb.png"), png_bomb()).unwrap();
+    let whole = std::fs::read(&photo).unwrap();
+    std::fs::write(folder.path().join("cut.png"), &whole[..whole.len() / 2]).unwrap();
 
+    let files = ["notes.png", "face.png", "bomb.png", "cut.png"];
     let output = facelab()
-        .args([
-            "predict",
-            "model",
-            "notes.png",
-            "face.png",
-            "bomb.png",
-            "--json",
-        ])
+        .args(["predict", "model"])
+        .args(files)
+        .arg("--json")
         .current_dir(folder.path())
         .output()
         .unwrap();
     assert!(
         !output.status.success(),
-        "two files could not be classified"
+        "three files could not be classified"
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("notes.png"), "{stderr}");
-    assert!(stderr.contains("bomb.png"), "{stderr}");
+    for bad in ["notes.png", "bomb.png", "cut.png"] {
+        assert!(stderr.contains(bad), "{bad} is not named in: {stderr}");
+    }
+    assert!(stderr.contains("3 of 4 images"), "{stderr}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let results = json.as_array().unwrap();
-    assert_eq!(results.len(), 3);
-    assert!(results[0]["error"].is_string());
-    assert!(results[2]["error"].is_string());
+    assert_eq!(results.len(), 4);
+    for bad in [0, 2, 3] {
+        assert!(results[bad]["error"].is_string(), "{}", results[bad]);
+    }
 
     let expected = model.probabilities(dataset.face_pixels(7)).unwrap();
     let got = &results[1]["probabilities"];
