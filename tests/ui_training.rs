@@ -84,4 +84,17 @@ fn train_fills_the_curves_and_stop_ends_the_run() {
     harness.run();
     harness.get_by_label("Run 1: modern");
     harness.get_by_label("Run 2: modern");
+
+    // A finished run's model can be saved (the folder comes from a dialog in the window).
+    assert!(harness.get_all_by_label("Save model...").count() >= 1);
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("saved");
+    let ctx = harness.ctx.clone();
+    harness.state_mut().save_run_model(&ctx, 0, target.clone());
+    step_until(&mut harness, |app| app.model_jobs.saving_model.is_none());
+    harness.run();
+    harness.get_by_label_contains("Saved the model");
+    let loaded = facelab::model::FaceModel::load(&target, &candle_core::Device::Cpu).unwrap();
+    assert!(loaded.card.training.is_some());
+    assert!(target.join("metrics.csv").is_file());
 }

@@ -371,6 +371,30 @@ impl FacelabApp {
         ));
     }
 
+    /// Writes the model of training run `run` (its best epoch's weights), its card and
+    /// `metrics.csv` into `folder` in the background, each file through a temporary file.
+    pub fn save_run_model(&mut self, ctx: &egui::Context, run: usize, folder: PathBuf) {
+        let Some(model) = self.training.runs.get(run).and_then(|r| r.model.clone()) else {
+            return;
+        };
+        let repaint = ctx.clone();
+        self.model_jobs.saving_model = Some(Job::start(
+            "save-model",
+            move || {
+                model.save(&folder).map_err(|e| e.to_string())?;
+                let epochs = model
+                    .card
+                    .training
+                    .as_ref()
+                    .map_or(&[][..], |t| &t.epochs[..]);
+                crate::train::metrics_file::write_metrics_csv(&folder.join("metrics.csv"), epochs)
+                    .map_err(|e| e.to_string())?;
+                Ok(folder)
+            },
+            move || repaint.request_repaint(),
+        ));
+    }
+
     /// Decodes the photo at `path` in the background and shows it in the Classify view.
     pub fn classify_photo(&mut self, ctx: &egui::Context, path: PathBuf) {
         let repaint = ctx.clone();
@@ -421,6 +445,16 @@ impl FacelabApp {
             match result {
                 Ok(shown) => self.evaluation = Some(shown),
                 Err(error) => self.tell(MessageLevel::Error, format!("Not evaluated: {error}")),
+            }
+        }
+        if let Some(result) = self.model_jobs.saving_model.as_ref().and_then(Job::poll) {
+            self.model_jobs.saving_model = None;
+            match result {
+                Ok(folder) => self.tell(
+                    MessageLevel::Info,
+                    format!("Saved the model to {}.", folder.display()),
+                ),
+                Err(error) => self.tell(MessageLevel::Error, format!("Model not saved: {error}")),
             }
         }
         if let Some(result) = self.model_jobs.decoding_photo.as_ref().and_then(Job::poll) {
@@ -598,6 +632,7 @@ impl FacelabApp {
             DialogKind::DataFile | DialogKind::ImageFolder => self.open_path(ctx, path),
             DialogKind::ModelFolder => self.open_model(ctx, path),
             DialogKind::Photo => self.classify_photo(ctx, path),
+            DialogKind::SaveModel { run } => self.save_run_model(ctx, *run, path),
         }
     }
 

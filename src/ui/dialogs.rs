@@ -19,6 +19,11 @@ pub enum DialogKind {
     ModelFolder,
     /// A photo to classify.
     Photo,
+    /// A folder to save the model of a training run in.
+    SaveModel {
+        /// The run's position in the list of runs.
+        run: usize,
+    },
     /// Where to save the corrected CSV: proposed folder and file name.
     SaveCorrected {
         /// The folder first shown.
@@ -53,6 +58,9 @@ impl PendingDialog {
                         .pick_folder(),
                     DialogKind::ModelFolder => rfd::FileDialog::new()
                         .set_title("Open a model folder (model.safetensors, model.json)")
+                        .pick_folder(),
+                    DialogKind::SaveModel { .. } => rfd::FileDialog::new()
+                        .set_title("Choose a folder for the model")
                         .pick_folder(),
                     DialogKind::Photo => rfd::FileDialog::new()
                         .set_title("Classify a photo")

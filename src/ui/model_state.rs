@@ -104,4 +104,6 @@ pub struct ModelJobs {
     pub evaluating: Option<Job<Result<ShownEvaluation, String>>>,
     /// A photo being decoded.
     pub decoding_photo: Option<Job<Result<PhotoToClassify, String>>>,
+    /// A trained model being written to a folder.
+    pub saving_model: Option<Job<Result<PathBuf, String>>>,
 }

@@ -5,6 +5,7 @@ use eframe::egui;
 use egui_plot::{Legend, Line, Plot, PlotUi, Points};
 
 use super::app::FacelabApp;
+use super::dialogs::DialogKind;
 use super::training_runs::{RunRecord, RunState, smoothed};
 use crate::model::device::cuda_built_in;
 use crate::model::{DeviceRequest, OptimizerKind};
@@ -200,6 +201,7 @@ fn runs_list(app: &mut FacelabApp, ui: &mut egui::Ui) {
     if app.training.runs.is_empty() {
         ui.label("None yet: choose a preset and press Train.");
     }
+    let mut save = None;
     for (index, run) in app.training.runs.iter_mut().enumerate().rev() {
         ui.horizontal(|ui| {
             let color = RUN_COLORS[index % RUN_COLORS.len()];
@@ -212,7 +214,20 @@ fn runs_list(app: &mut FacelabApp, ui: &mut egui::Ui) {
             if let RunState::Failed(message) = &run.state {
                 ui.colored_label(ui.visuals().error_fg_color, message);
             }
+            if run.model.is_some()
+                && ui
+                    .button("Save model...")
+                    .on_hover_text(
+                        "Write model.safetensors, model.json and metrics.csv to a folder",
+                    )
+                    .clicked()
+            {
+                save = Some(index);
+            }
         });
+    }
+    if let Some(run) = save {
+        app.open_dialog(ui.ctx(), DialogKind::SaveModel { run });
     }
 }
 
