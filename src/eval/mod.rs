@@ -4,9 +4,7 @@
 
 use serde::Serialize;
 
-use crate::data::{
-    AgeGroup, DatasetSplit, Ethnicity, FACE_PIXELS, FaceDataset, SplitConfig, SplitError,
-};
+use crate::data::{AgeGroup, DatasetSplit, Ethnicity, FaceDataset, SplitConfig, SplitError};
 use crate::model::{FaceModel, ModelError};
 use crate::train::argmax;
 use crate::train::batches::{gather_pixels, gender_classes};
@@ -136,12 +134,6 @@ pub fn evaluate(
             .collect(),
         disagreements,
     })
-}
-
-/// The class probabilities of one 48x48 face.
-pub fn classify_face(model: &FaceModel, pixels: &[u8]) -> Result<Vec<f32>, ModelError> {
-    debug_assert_eq!(pixels.len(), FACE_PIXELS);
-    model.probabilities(pixels)
 }
 
 /// The faces to evaluate `model` on: its test split where `dataset` is the data it was trained

@@ -80,11 +80,6 @@ impl TrainingRun {
         self.stop.store(true, Ordering::Relaxed);
     }
 
-    /// Whether stopping was asked for.
-    pub fn stop_requested(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
-    }
-
     /// The events that arrived since the last call, without waiting.
     pub fn poll(&mut self) -> Vec<TrainEvent> {
         let mut out = Vec::new();
@@ -102,13 +97,6 @@ impl TrainingRun {
     /// The trained model, once [`TrainEvent::Finished`] has arrived (only once).
     pub fn take_model(&mut self) -> Option<FaceModel> {
         self.model.lock().ok()?.take()
-    }
-
-    /// Waits for the worker thread to end (for the command line and tests).
-    pub fn join(&mut self) {
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! It knows nothing of windows; the CLI calls it directly and the window on a worker thread.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -333,9 +333,4 @@ fn restore(model: &FaceModel, weights: &HashMap<String, Tensor>) -> Result<(), T
         }
     }
     Ok(())
-}
-
-/// Where a model trained by `train` with an output folder can be found.
-pub fn checkpoint_exists(dir: &Path) -> bool {
-    dir.join(crate::model::WEIGHTS_FILE).is_file() && dir.join(crate::model::CARD_FILE).is_file()
 }

@@ -1,83 +1,14 @@
 //! The patch copy of a convolution in channels-last layout, and its gradient.
 
-use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+use candle_core::Result;
 use rayon::prelude::*;
 
 use super::matmul::parallel_zeros;
-use super::{contiguous_f32, dims4};
 
-/// Copies every `k x k` patch of an NHWC tensor `[b, h, w, c]` (stride 1, zero padding
-/// `padding`) into one row of a matrix `[b * oh * ow, k * k * c]`, the row's values ordered by
-/// kernel row, kernel column, channel. The matrix times the kernel `[o, k, k, c]` seen as
-/// `[o, k * k * c]`, transposed, is the convolution in NHWC layout.
-#[derive(Debug, Clone, Copy)]
-pub struct Im2Col {
-    /// Kernel side.
-    pub kernel: usize,
-    /// Zero padding on every side.
-    pub padding: usize,
-}
-
-impl Im2Col {
-    /// The output side for an input side.
-    pub fn out_side(&self, side: usize) -> usize {
-        side + 2 * self.padding + 1 - self.kernel
-    }
-}
-
-impl CustomOp1 for Im2Col {
-    fn name(&self) -> &'static str {
-        "im2col-nhwc"
-    }
-
-    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let input = contiguous_f32(storage, layout, self.name())?;
-        let (b, h, w, c) = dims4(layout, self.name())?;
-        let cols = im2col(input, [b, h, w, c], self.kernel, self.padding)?;
-        let rows = b * self.out_side(h) * self.out_side(w);
-        Ok((
-            CpuStorage::F32(cols),
-            Shape::from((rows, self.kernel * self.kernel * c)),
-        ))
-    }
-
-    fn bwd(&self, arg: &Tensor, _res: &Tensor, grad_res: &Tensor) -> Result<Option<Tensor>> {
-        let (b, h, w, c) = arg.dims4()?;
-        let col2im = Col2Im {
-            kernel: self.kernel,
-            padding: self.padding,
-            input_dims: [b, h, w, c],
-        };
-        Ok(Some(grad_res.contiguous()?.apply_op1_no_bwd(&col2im)?))
-    }
-}
-
-/// The gradient of [`Im2Col`]: adds each row of a patch matrix back onto the positions of the
-/// NHWC tensor `[b, h, w, c]` it was copied from.
-#[derive(Debug, Clone, Copy)]
-pub struct Col2Im {
-    /// Kernel side.
-    pub kernel: usize,
-    /// Zero padding on every side.
-    pub padding: usize,
-    /// `[b, h, w, c]` of the tensor the patches came from.
-    pub input_dims: [usize; 4],
-}
-
-impl CustomOp1 for Col2Im {
-    fn name(&self) -> &'static str {
-        "col2im-nhwc"
-    }
-
-    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let cols = contiguous_f32(storage, layout, self.name())?;
-        let grad = col2im(cols, self.input_dims, self.kernel, self.padding)?;
-        Ok((CpuStorage::F32(grad), Shape::from(&self.input_dims)))
-    }
-}
-
-/// The patch matrix `[b * oh * ow, k * k * c]` of the NHWC values `input` of shape `dims`
-/// (see [`Im2Col`]).
+/// Copies every `k x k` patch of the NHWC values `input` of shape `dims` `[b, h, w, c]`
+/// (stride 1, zero padding `padding`) into one row of a matrix `[b * oh * ow, k * k * c]`, the
+/// row's values ordered by kernel row, kernel column, channel. The matrix times the kernel
+/// `[o, k, k, c]` seen as `[o, k * k * c]`, transposed, is the convolution in NHWC layout.
 pub fn im2col(input: &[f32], dims: [usize; 4], k: usize, padding: usize) -> Result<Vec<f32>> {
     let [b, h, w, c] = dims;
     if h + 2 * padding < k || w + 2 * padding < k || input.len() != b * h * w * c {

@@ -5,10 +5,9 @@
 //! convolution is a patch copy ([`im2col`]) followed by one large matrix product in `gemm`,
 //! and both gradients are matrix products too, the input's followed by [`col2im`]. In the
 //! channels-last layout the product's output is already the next layer's input, with no
-//! transposition. [`ConvLayer`] does a whole layer (with bias and ReLU) as one graph node;
-//! [`Im2Col`] and [`Col2Im`] are the copy and its gradient as ops of their own. [`MaxPool2`]
-//! pools 2 x 2 windows in the same layout, and [`BatchNormRelu`] normalises and clips a map for
-//! training in one step.
+//! transposition. [`ConvLayer`] does a whole layer (with bias and ReLU) as one graph node,
+//! [`MaxPool2`] pools 2 x 2 windows in the same layout, and [`BatchNormRelu`] normalises and
+//! clips a map for training in one step.
 //!
 //! These ops have no GPU kernels: on CUDA the network uses candle's own NCHW operations.
 
@@ -20,7 +19,7 @@ mod max_pool;
 
 pub use batch_norm::{BatchNormRelu, BatchStats};
 pub use conv::ConvLayer;
-pub use im2col::{Col2Im, Im2Col, col2im, im2col};
+pub use im2col::{col2im, im2col};
 pub use matmul::{CpuValues, Operand, matmul, parallel_zeros};
 pub use max_pool::{MaxPool2, MaxPool2Grad};
 
