@@ -82,8 +82,8 @@ fn train_fills_the_curves_and_stop_ends_the_run() {
     harness.get_by_label("Stop").click();
     step_until(&mut harness, |app| !app.training.runs[1].is_active());
     harness.run();
-    harness.get_by_label("Run 1: modern");
-    harness.get_by_label("Run 2: modern");
+    harness.get_by_label("Run 1: modern-small");
+    harness.get_by_label("Run 2: modern-small");
 
     // A finished run's model can be saved (the folder comes from a dialog in the window).
     assert!(harness.get_all_by_label("Save model...").count() >= 1);

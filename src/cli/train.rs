@@ -21,7 +21,7 @@ pub struct TrainArgs {
     /// Folder for model.safetensors, model.json and metrics.csv (made if missing).
     #[arg(long)]
     pub out: PathBuf,
-    /// The recipe: modern (default), modern-small or classic.
+    /// The recipe: modern-small (default), modern or classic.
     #[arg(long, default_value = crate::train::DEFAULT_PRESET)]
     pub preset: String,
     /// Epochs (the preset's if not given).
