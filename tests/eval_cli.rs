@@ -1,10 +1,12 @@
 //! `facelab eval` and `facelab predict` end to end on a small model trained on demo faces.
 
+mod common;
+
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
 use facelab::data::{FACE_SIDE, generate_demo_faces};
-use facelab::model::{ConvBlock, FaceModel, NetConfig, Pooling, Readout};
+use facelab::model::FaceModel;
 use facelab::train::{RunPaths, RunSummary, TrainSettings, train};
 use image::{DynamicImage, GrayImage, imageops::FilterType};
 
@@ -29,23 +31,8 @@ fn trained() -> (tempfile::TempDir, RunSummary) {
         .unwrap();
     assert!(status.success());
     let dataset = generate_demo_faces(400, 3);
-    let block = |channels| ConvBlock {
-        channels,
-        convs: 1,
-        kernel: 3,
-        same_padding: true,
-        batch_norm: true,
-        pooling: Pooling::Max2,
-        dropout: 0.0,
-    };
     let settings = TrainSettings {
-        net: NetConfig {
-            blocks: vec![block(8), block(16)],
-            readout: Readout::GlobalAverage,
-            dense: vec![],
-            head_dropout: 0.0,
-            classes: 2,
-        },
+        net: common::small_net(&[8, 16]),
         epochs: 2,
         ..TrainSettings::preset("modern").unwrap()
     };

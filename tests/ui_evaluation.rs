@@ -2,33 +2,20 @@
 //! likely label error is fixed in one click, and a dropped photo is classified with its 48x48
 //! input shown.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use facelab::data::FACE_SIDE;
-use facelab::model::{ConvBlock, NetConfig, Pooling, Readout};
 use facelab::ui::{FacelabApp, View};
 use image::{DynamicImage, GrayImage, imageops::FilterType};
 
 fn harness() -> Harness<'static, FacelabApp> {
     let mut app = FacelabApp::with_demo_data();
-    app.training.settings.net = NetConfig {
-        blocks: vec![ConvBlock {
-            channels: 8,
-            convs: 1,
-            kernel: 3,
-            same_padding: true,
-            batch_norm: true,
-            pooling: Pooling::Max2,
-            dropout: 0.0,
-        }],
-        readout: Readout::GlobalAverage,
-        dense: vec![],
-        head_dropout: 0.0,
-        classes: 2,
-    };
+    app.training.settings.net = common::small_net(&[8]);
     app.training.settings.epochs = 1;
     Harness::builder()
         .with_size([1280.0, 800.0])

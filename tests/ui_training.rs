@@ -1,31 +1,18 @@
 //! The Training view, driven through egui_kittest: Train starts a run whose curves fill in,
 //! Stop ends it, and the finished run stays listed with its model.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use facelab::model::{ConvBlock, NetConfig, Pooling, Readout};
 use facelab::ui::{FacelabApp, RunState, View};
 
 fn harness() -> Harness<'static, FacelabApp> {
     let mut app = FacelabApp::with_demo_data();
     // A small network keeps the test quick; the presets are tested in tests/training.rs.
-    app.training.settings.net = NetConfig {
-        blocks: vec![ConvBlock {
-            channels: 8,
-            convs: 1,
-            kernel: 3,
-            same_padding: true,
-            batch_norm: true,
-            pooling: Pooling::Max2,
-            dropout: 0.0,
-        }],
-        readout: Readout::GlobalAverage,
-        dense: vec![],
-        head_dropout: 0.0,
-        classes: 2,
-    };
+    app.training.settings.net = common::small_net(&[8]);
     app.training.settings.epochs = 40;
     app.training.settings.batch_size = 32;
     Harness::builder()

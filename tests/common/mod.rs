@@ -33,3 +33,27 @@ pub fn gzip(text: &[u8]) -> Vec<u8> {
     encoder.write_all(text).unwrap();
     encoder.finish().unwrap()
 }
+
+/// A small batch-normalised network for quick training in tests: one 3x3 "same" convolution
+/// block (with 2x2 max pooling) per entry of `channels`, global average pooling, two classes.
+pub fn small_net(channels: &[usize]) -> facelab::model::NetConfig {
+    use facelab::model::{ConvBlock, NetConfig, Pooling, Readout};
+    NetConfig {
+        blocks: channels
+            .iter()
+            .map(|&channels| ConvBlock {
+                channels,
+                convs: 1,
+                kernel: 3,
+                same_padding: true,
+                batch_norm: true,
+                pooling: Pooling::Max2,
+                dropout: 0.0,
+            })
+            .collect(),
+        readout: Readout::GlobalAverage,
+        dense: vec![],
+        head_dropout: 0.0,
+        classes: 2,
+    }
+}
