@@ -262,7 +262,9 @@ fn curves(app: &mut FacelabApp, ui: &mut egui::Ui) {
         let label = ui.label("smoothing");
         ui.add(egui::Slider::new(&mut app.training.smoothing, 0.0..=0.99))
             .labelled_by(label.id);
-        ui.label("Faint: every step. Solid: smoothed. Dots: validation per epoch.");
+        ui.label(
+            "Faint: every step. Solid: smoothed. Squares: training, dots: validation, per epoch.",
+        );
     });
     let height = ((ui.available_height() - 20.0) / 2.0).max(120.0);
     let smoothing = app.training.smoothing;
@@ -315,6 +317,15 @@ fn curves(app: &mut FacelabApp, ui: &mut egui::Ui) {
                     smoothing,
                     color,
                     "train accuracy",
+                );
+                plot.points(
+                    Points::new(
+                        format!("{} train accuracy", run.name),
+                        epoch_points(run, |r| r.train_accuracy),
+                    )
+                    .color(color)
+                    .shape(egui_plot::MarkerShape::Square)
+                    .radius(3.0),
                 );
                 let validation = epoch_points(run, |r| r.validation_accuracy);
                 let color = validation_color(color);
