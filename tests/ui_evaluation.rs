@@ -4,33 +4,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
-use eframe::egui;
+use common::window::{DroppedPath, harness_on, small_net_app, step_until};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use facelab::data::FACE_SIDE;
 use facelab::ui::{FacelabApp, View};
 use image::{DynamicImage, GrayImage, imageops::FilterType};
-
-fn harness() -> Harness<'static, FacelabApp> {
-    let mut app = FacelabApp::with_demo_data();
-    app.training.settings.net = common::small_net(&[8]);
-    app.training.settings.epochs = 1;
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut FacelabApp| app.ui(ui), app)
-}
-
-fn step_until(harness: &mut Harness<'_, FacelabApp>, done: impl Fn(&FacelabApp) -> bool) {
-    let started = Instant::now();
-    while !done(harness.state()) {
-        assert!(started.elapsed() < Duration::from_secs(120), "timed out");
-        std::thread::sleep(Duration::from_millis(10));
-        harness.step();
-    }
-    harness.run();
-}
 
 /// Trains the small model from the Training view and waits for it.
 fn train(harness: &mut Harness<'_, FacelabApp>) {
@@ -39,24 +18,12 @@ fn train(harness: &mut Harness<'_, FacelabApp>) {
     harness.run();
     harness.get_by_label("Train").click();
     step_until(harness, |app| app.current_model().is_some());
-}
-
-#[derive(Debug)]
-struct DroppedPath(std::path::PathBuf);
-
-impl egui::DroppedFile for DroppedPath {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
+    harness.run();
 }
 
 #[test]
 fn evaluation_shows_the_numbers_and_fixes_a_label_in_one_click() {
-    let mut harness = harness();
+    let mut harness = harness_on(small_net_app(1));
     harness.run();
     harness.get_by_label("Evaluation").click();
     harness.run();
@@ -67,6 +34,7 @@ fn evaluation_shows_the_numbers_and_fixes_a_label_in_one_click() {
     harness.run();
     harness.get_by_label("Evaluate").click();
     step_until(&mut harness, |app| app.evaluation.is_some());
+    harness.run();
 
     let shown = harness.state().evaluation.as_ref().unwrap();
     assert_eq!(shown.scope, "the test split (seed 42)");
@@ -93,7 +61,7 @@ fn evaluation_shows_the_numbers_and_fixes_a_label_in_one_click() {
 #[test]
 fn a_dropped_photo_is_classified_and_its_input_shown() {
     let folder = tempfile::tempdir().unwrap();
-    let mut harness = harness();
+    let mut harness = harness_on(small_net_app(1));
     harness.run();
     harness.get_by_label("Classify").click();
     harness.run();
@@ -125,6 +93,7 @@ fn a_dropped_photo_is_classified_and_its_input_shown() {
             .as_ref()
             .is_some_and(|p| p.probabilities.is_some())
     });
+    harness.run();
     assert_eq!(harness.state().view, View::Classify);
     harness.get_by_label_contains("What the model sees");
     harness.get_by_label_contains("Probabilities");
@@ -152,5 +121,6 @@ fn a_dropped_photo_is_classified_and_its_input_shown() {
     step_until(&mut harness, |app| {
         app.model_jobs.decoding_photo.is_none() && !app.messages.is_empty()
     });
+    harness.run();
     harness.get_by_label_contains("broken.jpg");
 }

@@ -1,7 +1,10 @@
 //! The explorer window, driven through egui_kittest: no display or GPU needed.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::window::{DroppedPath, harness_on};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -9,12 +12,7 @@ use facelab::data::{Gender, LabelStats};
 use facelab::ui::{DatasetSource, FacelabApp, GRID_FACES, MessageLevel, View};
 
 fn harness() -> Harness<'static, FacelabApp> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(
-            |ui, app: &mut FacelabApp| app.ui(ui),
-            FacelabApp::with_demo_data(),
-        )
+    harness_on(FacelabApp::with_demo_data())
 }
 
 /// The labels of the face tiles shown ("Face 12: 34, Female, Asian").
@@ -165,20 +163,6 @@ fn opening_a_good_file_shows_its_faces_and_skipped_rows() {
     harness.get_by_label("1 skipped rows").click();
     harness.run();
     harness.get_by_label_contains("line 32: pixels has 3 values");
-}
-
-/// A file "dropped" on the window in a test.
-#[derive(Debug)]
-struct DroppedPath(std::path::PathBuf);
-
-impl egui::DroppedFile for DroppedPath {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
 }
 
 /// A small CSV of demo faces in a temporary folder.

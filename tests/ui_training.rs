@@ -3,36 +3,15 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
-use egui_kittest::Harness;
+use common::window::{harness_on, small_net_app, step_until};
 use egui_kittest::kittest::Queryable;
-use facelab::ui::{FacelabApp, RunState, View};
-
-fn harness() -> Harness<'static, FacelabApp> {
-    let mut app = FacelabApp::with_demo_data();
-    // A small network keeps the test quick; the presets are tested in tests/training.rs.
-    app.training.settings.net = common::small_net(&[8]);
-    app.training.settings.epochs = 40;
-    app.training.settings.batch_size = 32;
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut FacelabApp| app.ui(ui), app)
-}
-
-/// Steps the harness until `done` holds.
-fn step_until(harness: &mut Harness<'_, FacelabApp>, done: impl Fn(&FacelabApp) -> bool) {
-    let started = Instant::now();
-    while !done(harness.state()) {
-        assert!(started.elapsed() < Duration::from_secs(120), "timed out");
-        std::thread::sleep(Duration::from_millis(10));
-        harness.step();
-    }
-}
+use facelab::ui::{RunState, View};
 
 #[test]
 fn train_fills_the_curves_and_stop_ends_the_run() {
-    let mut harness = harness();
+    let mut app = small_net_app(40);
+    app.training.settings.batch_size = 32;
+    let mut harness = harness_on(app);
     harness.run();
     harness.get_by_label("Training").click();
     harness.run();

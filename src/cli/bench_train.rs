@@ -157,25 +157,22 @@ fn time_facelab(settings: &TrainSettings, args: &BenchTrainArgs) -> anyhow::Resu
         model.device(),
     )?;
 
-    for _ in 0..WARM_UP_STEPS {
+    let mut step = || {
         train_step(
             &model,
             &mut optimizer,
             &batch,
             settings.label_smoothing,
             &mut rng,
-        )?;
+        )
+    };
+    for _ in 0..WARM_UP_STEPS {
+        step()?;
     }
     reset_peak_resident();
     let started = Instant::now();
     for _ in 0..args.steps {
-        train_step(
-            &model,
-            &mut optimizer,
-            &batch,
-            settings.label_smoothing,
-            &mut rng,
-        )?;
+        step()?;
     }
     let seconds = started.elapsed().as_secs_f64();
     Ok(Measured {

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod window;
+
 use std::io::Write;
 
 /// The header of `age_gender.csv`.
