@@ -12,5 +12,6 @@ pub mod eval;
 pub mod memory;
 pub mod model;
 pub mod rng;
+pub mod thread_tuning;
 pub mod train;
 pub mod ui;

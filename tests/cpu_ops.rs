@@ -2,7 +2,9 @@
 //! within 1e-4, and the whole network gives the same scores in both layouts.
 
 use candle_core::{D, DType, Device, Tensor, Var};
-use facelab::model::layers::{conv2d, conv2d_nhwc, max_pool2, max_pool2_nhwc};
+use facelab::model::layers::{
+    conv2d, conv2d_nhwc, conv2d_relu_pool_nhwc, max_pool2, max_pool2_nhwc,
+};
 use facelab::model::{FaceModel, MapLayout, NetConfig, Normalization};
 
 const TOLERANCE: f32 = 1e-4;
@@ -81,6 +83,72 @@ fn convolution_and_its_gradients_match_candle() {
                 max_difference(a, g) < TOLERANCE,
                 "{name} gradient, case {seed}"
             );
+        }
+    }
+}
+
+/// Convolution, ReLU and pooling as one op against candle's three: outputs and gradients,
+/// with even and odd map sides, with padding, and for an input that needs no gradient (the
+/// faces), where the op skips the input's gradient.
+#[test]
+fn fused_convolution_relu_and_pooling_match_candle() {
+    let cases = [
+        // batch, in, out, side, kernel, padding, input has a gradient
+        (2, 1, 4, 10, 3, 0, false),
+        (2, 3, 5, 9, 3, 0, true),
+        (3, 2, 4, 8, 3, 1, true),
+        (1, 4, 6, 11, 5, 2, true),
+    ];
+    for (case, &(b, cin, cout, side, k, pad, input_grad)) in cases.iter().enumerate() {
+        let seed = 100 + case as u64 * 10;
+        let x = Var::from_tensor(&random(&[b, cin, side, side], seed)).unwrap();
+        let w = Var::from_tensor(&random(&[cout, cin, k, k], seed + 1)).unwrap();
+        let bias = Var::from_tensor(&random(&[cout], seed + 2)).unwrap();
+        let pooled_side = (side + 2 * pad + 1 - k) / 2;
+        let weights = random(&[b, cout, pooled_side, pooled_side], seed + 3);
+        let input = if input_grad {
+            x.as_tensor().clone()
+        } else {
+            x.as_tensor().detach()
+        };
+
+        let conv = conv2d(&input, w.as_tensor(), Some(bias.as_tensor()), pad).unwrap();
+        let reference = max_pool2(&conv.relu().unwrap()).unwrap();
+        let ref_grads = (&reference * &weights)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+
+        let ours = conv2d_relu_pool_nhwc(
+            &nchw_to_nhwc(&input),
+            w.as_tensor(),
+            Some(bias.as_tensor()),
+            pad,
+        )
+        .unwrap()
+        .permute((0, 3, 1, 2))
+        .unwrap();
+        assert!(
+            max_difference(&ours, &reference) < TOLERANCE,
+            "output, case {case}"
+        );
+        let our_grads = (&ours * &weights)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        for (name, var) in [("kernel", &w), ("bias", &bias), ("input", &x)] {
+            match (ref_grads.get(var), our_grads.get(var)) {
+                (Some(a), Some(g)) => assert!(
+                    max_difference(a, g) < TOLERANCE,
+                    "{name} gradient, case {case}"
+                ),
+                (None, None) => assert!(!input_grad && name == "input", "case {case}"),
+                _ => panic!("{name} gradient present on one side only, case {case}"),
+            }
         }
     }
 }

@@ -9,9 +9,10 @@ use serde_json::{Value, json};
 use super::python_peer::run_peer_script;
 use crate::data::{FACE_PIXELS, generate_demo_faces};
 use crate::memory::{peak_resident_bytes, reset_peak_resident};
+use crate::model::AnyOptimizer;
 use crate::model::{FaceModel, Normalization, choose_device};
 use crate::rng::SeededRng;
-use crate::train::batches::make_batch;
+use crate::train::batches::{Batch, make_batch};
 use crate::train::{AugmentConfig, PRESETS, TrainSettings, train_step};
 
 /// The PyTorch peer.
@@ -29,9 +30,12 @@ pub struct BenchTrainArgs {
     /// Faces per step.
     #[arg(long, default_value_t = 64)]
     pub batch: usize,
-    /// Timed steps.
+    /// Timed steps in each round.
     #[arg(long, default_value_t = 30)]
     pub steps: usize,
+    /// Rounds, facelab and PyTorch taking turns; the medians are compared.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
     /// cpu or cuda.
     #[arg(long, default_value = "cpu")]
     pub device: String,
@@ -45,8 +49,8 @@ pub struct BenchTrainArgs {
 
 /// Runs the benchmark.
 pub fn run(args: &BenchTrainArgs) -> anyhow::Result<()> {
-    if args.steps == 0 || args.batch == 0 {
-        bail!("--steps and --batch must be at least 1");
+    if args.steps == 0 || args.batch == 0 || args.rounds == 0 {
+        bail!("--steps, --batch and --rounds must be at least 1");
     }
     let mut settings = TrainSettings::preset(&args.preset).with_context(|| {
         format!(
@@ -60,13 +64,37 @@ pub fn run(args: &BenchTrainArgs) -> anyhow::Result<()> {
         "cuda" | "gpu" => crate::model::DeviceRequest::Cuda,
         other => bail!("unknown device {other:?}; use cpu or cuda"),
     };
-    let ours = time_facelab(&settings, args)?;
-    let peer = if args.python == "none" {
-        json!({ "unavailable": "--python none" })
-    } else {
-        time_torch(&settings, args, ours.device_is_cuda)
+    let mut ours = FacelabBench::new(&settings, args)?;
+    let mut our_speeds = Vec::with_capacity(args.rounds);
+    let mut peer_rounds = Vec::with_capacity(args.rounds);
+    for _ in 0..args.rounds {
+        our_speeds.push(ours.round()?);
+        if args.python != "none" {
+            peer_rounds.push(time_torch(&settings, args, ours.device_is_cuda));
+        }
+    }
+    let measured = ours.finish(&our_speeds);
+    let peer_speeds: Vec<f64> = peer_rounds
+        .iter()
+        .filter_map(|p| p.get("images_per_second").and_then(Value::as_f64))
+        .collect();
+    let peer = match peer_rounds.first() {
+        None => json!({ "unavailable": "--python none" }),
+        Some(first) if peer_speeds.len() < peer_rounds.len() => first.clone(),
+        Some(first) => {
+            let mut peer = first.clone();
+            peer["images_per_second"] = json!(median(&peer_speeds));
+            peer["rounds"] = json!(peer_speeds);
+            let peak = peer_rounds
+                .iter()
+                .filter_map(|p| p.get("peak_rss_mb").and_then(Value::as_f64))
+                .fold(0.0, f64::max);
+            peer["peak_rss_mb"] = json!(peak);
+            peer
+        }
     };
     let peer_speed = peer.get("images_per_second").and_then(Value::as_f64);
+    let ours = measured;
     let ratio = peer_speed.map(|p| ours.images_per_second / p);
 
     if args.json {
@@ -74,8 +102,10 @@ pub fn run(args: &BenchTrainArgs) -> anyhow::Result<()> {
             "preset": settings.preset,
             "batch": args.batch,
             "steps": args.steps,
+            "rounds": args.rounds,
             "device": ours.device,
             "images_per_second": ours.images_per_second,
+            "images_per_second_rounds": our_speeds,
             "peak_rss_mb": ours.peak_rss_mb,
             "forward_mflop_per_face": ours.forward_mflop,
             "pytorch": peer,
@@ -85,15 +115,17 @@ pub fn run(args: &BenchTrainArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "training steps of {} (batch {}, {:.1} MFLOP forward a face), {} steps on {}",
-        settings.preset, args.batch, ours.forward_mflop, args.steps, ours.device
+        "training steps of {} (batch {}, {:.1} MFLOP forward a face), {} rounds of {} steps on {}",
+        settings.preset, args.batch, ours.forward_mflop, args.rounds, args.steps, ours.device
     );
+    println!("  medians over the rounds; each round in brackets");
     let peak = ours
         .peak_rss_mb
         .map_or("unknown".into(), |m| format!("{m:.0} MB"));
     println!(
-        "  facelab  {:>8.1} faces/s   peak memory {peak}",
-        ours.images_per_second
+        "  facelab  {:>8.1} faces/s   peak memory {peak}   [{}]",
+        ours.images_per_second,
+        list_speeds(&our_speeds)
     );
     match peer_speed {
         Some(speed) => {
@@ -104,7 +136,8 @@ pub fn run(args: &BenchTrainArgs) -> anyhow::Result<()> {
                 .and_then(Value::as_f64)
                 .unwrap_or(0.0);
             println!(
-                "  PyTorch  {speed:>8.1} faces/s   peak memory {peer_peak:.0} MB (torch {version}, {threads} threads)"
+                "  PyTorch  {speed:>8.1} faces/s   peak memory {peer_peak:.0} MB   [{}]   (torch {version}, {threads} threads)",
+                list_speeds(&peer_speeds)
             );
             println!(
                 "  facelab runs at {:.2}x PyTorch's speed",
@@ -125,63 +158,117 @@ pub fn run(args: &BenchTrainArgs) -> anyhow::Result<()> {
 /// facelab's side of the benchmark.
 struct Measured {
     device: String,
-    device_is_cuda: bool,
     images_per_second: f64,
     peak_rss_mb: Option<f64>,
     forward_mflop: f64,
 }
 
-fn time_facelab(settings: &TrainSettings, args: &BenchTrainArgs) -> anyhow::Result<Measured> {
-    crate::allocator::keep_freed_memory_for_reuse();
-    let chosen = choose_device(settings.device);
-    if let Some(note) = &chosen.fallback_note {
-        eprintln!("note: {note}");
-    }
-    let faces = generate_demo_faces(args.batch, 1);
-    let card = FaceModel::gender_card(
-        &settings.preset,
-        settings.net.clone(),
-        Normalization::standardizing(faces.pixels().chunks(FACE_PIXELS)),
-        false,
-    );
-    let model = FaceModel::fresh(card, &chosen.device, settings.seed)?;
-    let mut optimizer = settings.optimizer_for(model.vars().all_vars())?;
-    let mut rng = SeededRng::new(settings.seed);
-    let indices: Vec<u32> = (0..args.batch as u32).collect();
-    let batch = make_batch(
-        &faces,
-        &indices,
-        model.card.normalization,
-        AugmentConfig::NONE,
-        &mut rng,
-        model.device(),
-    )?;
+/// facelab's network, optimizer and one batch, ready to time training steps.
+struct FacelabBench {
+    model: FaceModel,
+    optimizer: AnyOptimizer,
+    batch: Batch,
+    rng: SeededRng,
+    label_smoothing: f64,
+    steps: usize,
+    batch_size: usize,
+    device: String,
+    device_is_cuda: bool,
+    forward_mflop: f64,
+}
 
-    let mut step = || {
-        train_step(
-            &model,
-            &mut optimizer,
-            &batch,
-            settings.label_smoothing,
+impl FacelabBench {
+    /// Builds the network for `settings` and runs the warm-up steps.
+    fn new(settings: &TrainSettings, args: &BenchTrainArgs) -> anyhow::Result<Self> {
+        crate::allocator::keep_freed_memory_for_reuse();
+        let chosen = choose_device(settings.device);
+        if let Some(note) = &chosen.fallback_note {
+            eprintln!("note: {note}");
+        }
+        let faces = generate_demo_faces(args.batch, 1);
+        let card = FaceModel::gender_card(
+            &settings.preset,
+            settings.net.clone(),
+            Normalization::standardizing(faces.pixels().chunks(FACE_PIXELS)),
+            false,
+        );
+        let model = FaceModel::fresh(card, &chosen.device, settings.seed)?;
+        let optimizer = settings.optimizer_for(model.vars().all_vars())?;
+        let mut rng = SeededRng::new(settings.seed);
+        let indices: Vec<u32> = (0..args.batch as u32).collect();
+        let batch = make_batch(
+            &faces,
+            &indices,
+            model.card.normalization,
+            AugmentConfig::NONE,
             &mut rng,
-        )
-    };
-    for _ in 0..WARM_UP_STEPS {
-        step()?;
+            model.device(),
+        )?;
+        let mut bench = Self {
+            model,
+            optimizer,
+            batch,
+            rng,
+            label_smoothing: settings.label_smoothing,
+            steps: args.steps,
+            batch_size: args.batch,
+            device: chosen.description,
+            device_is_cuda: chosen.device.is_cuda(),
+            forward_mflop: 2.0 * settings.net.forward_macs() as f64 / 1e6,
+        };
+        for _ in 0..WARM_UP_STEPS {
+            bench.step()?;
+        }
+        reset_peak_resident();
+        Ok(bench)
     }
-    reset_peak_resident();
-    let started = Instant::now();
-    for _ in 0..args.steps {
-        step()?;
+
+    fn step(&mut self) -> anyhow::Result<()> {
+        train_step(
+            &self.model,
+            &mut self.optimizer,
+            &self.batch,
+            self.label_smoothing,
+            &mut self.rng,
+        )?;
+        Ok(())
     }
-    let seconds = started.elapsed().as_secs_f64();
-    Ok(Measured {
-        device: chosen.description,
-        device_is_cuda: chosen.device.is_cuda(),
-        images_per_second: (args.batch * args.steps) as f64 / seconds,
-        peak_rss_mb: peak_resident_bytes().map(|b| b as f64 / 1e6),
-        forward_mflop: 2.0 * settings.net.forward_macs() as f64 / 1e6,
-    })
+
+    /// Times one round of steps; faces per second.
+    fn round(&mut self) -> anyhow::Result<f64> {
+        let started = Instant::now();
+        for _ in 0..self.steps {
+            self.step()?;
+        }
+        Ok((self.batch_size * self.steps) as f64 / started.elapsed().as_secs_f64())
+    }
+
+    /// The result: the median of the rounds' speeds and the peak memory since the warm-up.
+    fn finish(self, speeds: &[f64]) -> Measured {
+        Measured {
+            device: self.device,
+            images_per_second: median(speeds),
+            peak_rss_mb: peak_resident_bytes().map(|b| b as f64 / 1e6),
+            forward_mflop: self.forward_mflop,
+        }
+    }
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+/// Speeds as a short list for the text report.
+fn list_speeds(speeds: &[f64]) -> String {
+    let parts: Vec<String> = speeds.iter().map(|s| format!("{s:.0}")).collect();
+    parts.join(" ")
 }
 
 /// Runs the PyTorch script; its JSON, or `{"unavailable": why}`.

@@ -3,7 +3,7 @@
 
 use candle_core::{Result, Tensor};
 
-use super::cpu_ops::{ConvLayer, MaxPool2};
+use super::cpu_ops::{ConvLayer, ConvPoolLayer, MaxPool2};
 
 use crate::rng::SeededRng;
 
@@ -59,24 +59,40 @@ pub fn conv2d_nhwc(
     padding: usize,
     relu: bool,
 ) -> Result<Tensor> {
+    let (kernel, bias) = nhwc_kernel_and_bias(weight, bias)?;
+    let layer = ConvLayer {
+        kernel: weight.dim(2)?,
+        padding,
+        relu,
+    };
+    x.contiguous()?.apply_op3(&kernel, &bias, layer)
+}
+
+/// [`conv2d_nhwc`] with ReLU followed by 2 x 2 max pooling, as one [`ConvPoolLayer`] op.
+/// CPU only.
+pub fn conv2d_relu_pool_nhwc(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: Option<&Tensor>,
+    padding: usize,
+) -> Result<Tensor> {
+    let (kernel, bias) = nhwc_kernel_and_bias(weight, bias)?;
+    let layer = ConvPoolLayer::new(weight.dim(2)?, padding);
+    x.contiguous()?.apply_op3(&kernel, &bias, layer)
+}
+
+/// The kernel `[out, in, k, k]` as the matrix `[out, k * k * in]` the channels-last ops take,
+/// and the bias (zeros where there is none).
+fn nhwc_kernel_and_bias(weight: &Tensor, bias: Option<&Tensor>) -> Result<(Tensor, Tensor)> {
     let (out, channels, k, _) = weight.dims4()?;
     let kernel = weight
         .permute((0, 2, 3, 1))?
         .reshape((out, k * k * channels))?;
-    let zeros;
     let bias = match bias {
-        Some(bias) => bias,
-        None => {
-            zeros = Tensor::zeros(out, weight.dtype(), weight.device())?;
-            &zeros
-        }
+        Some(bias) => bias.clone(),
+        None => Tensor::zeros(out, weight.dtype(), weight.device())?,
     };
-    let layer = ConvLayer {
-        kernel: k,
-        padding,
-        relu,
-    };
-    x.contiguous()?.apply_op3(&kernel, bias, layer)
+    Ok((kernel, bias))
 }
 
 /// 2 x 2 max pooling with stride 2 of a channels-last tensor. CPU only.

@@ -121,11 +121,17 @@ impl FaceNet {
             faces.clone()
         };
         for (convs, pooling, drop) in &self.blocks {
-            for conv in convs {
-                // On the CPU, ReLU joins the convolution, or the batch norm where there is one.
+            let mut pooled = false;
+            for (index, conv) in convs.iter().enumerate() {
+                // On the CPU, ReLU joins the convolution, or the batch norm where there is one;
+                // so does the block's pooling after its last convolution without batch norm.
                 let fuse_relu = channels_last && conv.batch_norm.is_none();
+                let fuse_pool = fuse_relu && *pooling == Pooling::Max2 && index + 1 == convs.len();
                 let bias = conv.bias.as_ref();
-                x = if channels_last {
+                x = if fuse_pool {
+                    pooled = true;
+                    layers::conv2d_relu_pool_nhwc(&x, &conv.weight, bias, conv.padding)?
+                } else if channels_last {
                     layers::conv2d_nhwc(&x, &conv.weight, bias, conv.padding, fuse_relu)?
                 } else {
                     layers::conv2d(&x, &conv.weight, bias, conv.padding)?
@@ -141,7 +147,7 @@ impl FaceNet {
                     (None, false) => x.relu()?,
                 };
             }
-            if *pooling == Pooling::Max2 {
+            if *pooling == Pooling::Max2 && !pooled {
                 x = if channels_last {
                     layers::max_pool2_nhwc(&x)?
                 } else {

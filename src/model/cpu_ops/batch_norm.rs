@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 use candle_core::{CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
 
+use super::buffer::fill_in_chunks;
 use super::contiguous_f32;
 use super::matmul::CpuValues;
-use super::matmul::parallel_zeros;
 
 /// The batch statistics of one forward pass, per channel.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -89,21 +89,20 @@ impl CustomOp3 for BatchNormRelu {
             .map(|((b, m), s)| b - m * s)
             .collect();
 
-        let mut y = parallel_zeros(x.len());
         let relu = self.relu;
-        y.par_chunks_mut(channels * 128)
-            .zip(x.par_chunks(channels * 128))
-            .for_each(|(out, input)| {
-                for (o_row, i_row) in out
-                    .chunks_exact_mut(channels)
-                    .zip(input.chunks_exact(channels))
-                {
-                    for c in 0..channels {
-                        let v = i_row[c] * scale[c] + shift[c];
-                        o_row[c] = if relu && v < 0.0 { 0.0 } else { v };
-                    }
+        let block = channels * 128;
+        let y = fill_in_chunks(x.len(), block, |index, out| {
+            let input = &x[index * block..];
+            for (o_row, i_row) in out
+                .chunks_exact_mut(channels)
+                .zip(input.chunks_exact(channels))
+            {
+                for c in 0..channels {
+                    let v = i_row[c] * scale[c] + shift[c];
+                    o_row[c] = if relu && v < 0.0 { 0.0 } else { v };
                 }
-            });
+            }
+        });
         if let Ok(mut slot) = self.stats.lock() {
             *slot = Some(BatchStats { mean, variance });
         }
@@ -172,27 +171,22 @@ impl CustomOp3 for BatchNormRelu {
 
         let mean_g: Vec<f32> = sum_g.iter().map(|s| (*s / rows as f64) as f32).collect();
         let mean_gx: Vec<f32> = sum_gx.iter().map(|s| (*s / rows as f64) as f32).collect();
-        let mut dx = parallel_zeros(x.len());
-        dx.par_chunks_mut(channels * 128)
-            .zip(x.par_chunks(channels * 128))
-            .zip(
-                y.par_chunks(channels * 128)
-                    .zip(dy.par_chunks(channels * 128)),
-            )
-            .for_each(|((out, xb), (yb, db))| {
-                for (((o, xr), yr), dr) in out
-                    .chunks_exact_mut(channels)
-                    .zip(xb.chunks_exact(channels))
-                    .zip(yb.chunks_exact(channels))
-                    .zip(db.chunks_exact(channels))
-                {
-                    for c in 0..channels {
-                        let g = if relu && yr[c] <= 0.0 { 0.0 } else { dr[c] };
-                        let xhat = (xr[c] - mean[c]) * inv_std[c];
-                        o[c] = gamma[c] * inv_std[c] * (g - mean_g[c] - xhat * mean_gx[c]);
-                    }
+        let block = channels * 128;
+        let dx = fill_in_chunks(x.len(), block, |index, out| {
+            let start = index * block;
+            for (((o, xr), yr), dr) in out
+                .chunks_exact_mut(channels)
+                .zip(x[start..].chunks_exact(channels))
+                .zip(y[start..].chunks_exact(channels))
+                .zip(dy[start..].chunks_exact(channels))
+            {
+                for c in 0..channels {
+                    let g = if relu && yr[c] <= 0.0 { 0.0 } else { dr[c] };
+                    let xhat = (xr[c] - mean[c]) * inv_std[c];
+                    o[c] = gamma[c] * inv_std[c] * (g - mean_g[c] - xhat * mean_gx[c]);
                 }
-            });
+            }
+        });
         let device = res.device();
         let grad_gamma: Vec<f32> = sum_gx.iter().map(|s| *s as f32).collect();
         let grad_beta: Vec<f32> = sum_g.iter().map(|s| *s as f32).collect();

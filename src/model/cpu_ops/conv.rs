@@ -5,6 +5,7 @@
 use candle_core::{CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
 
+use super::buffer::fill_in_chunks;
 use super::im2col::{col2im, im2col};
 use super::matmul::{CpuValues, Operand, matmul};
 use super::{contiguous_f32, dims4};
@@ -22,30 +23,24 @@ pub struct ConvLayer {
     pub relu: bool,
 }
 
+/// Values per task when the output gradient is masked by ReLU.
+const MASK_CHUNK: usize = 1 << 14;
+
 impl ConvLayer {
-    fn out_side(&self, side: usize) -> usize {
+    /// The side of the output map for an input side.
+    pub(super) fn out_side(&self, side: usize) -> usize {
         side + 2 * self.padding + 1 - self.kernel
     }
-}
 
-impl CustomOp3 for ConvLayer {
-    fn name(&self) -> &'static str {
-        "conv-layer-nhwc"
-    }
-
-    fn cpu_fwd(
+    /// The layer's output values for `input` of shape `dims` (NHWC), and the output's shape.
+    pub(super) fn forward_values(
         &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let input = contiguous_f32(s1, l1, self.name())?;
-        let kernel = contiguous_f32(s2, l2, self.name())?;
-        let bias = contiguous_f32(s3, l3, self.name())?;
-        let (b, h, w, c) = dims4(l1, self.name())?;
+        input: &[f32],
+        dims: [usize; 4],
+        kernel: &[f32],
+        bias: &[f32],
+    ) -> Result<(Vec<f32>, [usize; 4])> {
+        let [b, h, w, c] = dims;
         let row_len = self.kernel * self.kernel * c;
         let out = bias.len();
         if kernel.len() != out * row_len {
@@ -54,7 +49,7 @@ impl CustomOp3 for ConvLayer {
         let (oh, ow) = (self.out_side(h), self.out_side(w));
         let rows = b * oh * ow;
 
-        let cols = im2col(input, [b, h, w, c], self.kernel, self.padding)?;
+        let cols = im2col(input, dims, self.kernel, self.padding)?;
         let transposed_kernel = Operand {
             values: kernel,
             transposed: true,
@@ -77,6 +72,88 @@ impl CustomOp3 for ConvLayer {
                 }
             }
         });
+        Ok((y, [b, oh, ow, out]))
+    }
+
+    /// The gradients of the input (where it has one), the kernel and the bias, from `grad`, the
+    /// gradient of the output before ReLU (`[b * oh * ow, o]` row-major).
+    pub(super) fn backward_from(
+        &self,
+        x: &Tensor,
+        kernel: &Tensor,
+        bias: &Tensor,
+        grad: &[f32],
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let (b, h, w, c) = x.dims4()?;
+        let (out, row_len) = kernel.dims2()?;
+        let rows = grad.len() / out;
+        let grad_bias = column_sums(grad, out);
+
+        let x = x.contiguous()?;
+        let cols = im2col(
+            CpuValues::of(&x)?.slice(),
+            [b, h, w, c],
+            self.kernel,
+            self.padding,
+        )?;
+        let grad_t = Operand {
+            values: grad,
+            transposed: true,
+        };
+        let patches = Operand {
+            values: &cols,
+            transposed: false,
+        };
+        let grad_kernel = matmul(out, row_len, rows, grad_t, patches);
+        drop(cols);
+
+        // The input's gradient, where the input has one: not for the faces themselves.
+        let grad_input = if x.track_op() {
+            let kernel = kernel.contiguous()?;
+            let kernel_values = CpuValues::of(&kernel)?;
+            let grad_rows = Operand {
+                values: grad,
+                transposed: false,
+            };
+            let kernel_rows = Operand {
+                values: kernel_values.slice(),
+                transposed: false,
+            };
+            let grad_cols = matmul(rows, row_len, out, grad_rows, kernel_rows);
+            let values = col2im(&grad_cols, [b, h, w, c], self.kernel, self.padding)?;
+            Some(Tensor::from_vec(values, (b, h, w, c), x.device())?)
+        } else {
+            None
+        };
+
+        let device = x.device();
+        Ok((
+            grad_input,
+            Some(Tensor::from_vec(grad_kernel, (out, row_len), device)?),
+            Some(Tensor::from_vec(grad_bias, bias.dims(), device)?),
+        ))
+    }
+}
+
+impl CustomOp3 for ConvLayer {
+    fn name(&self) -> &'static str {
+        "conv-layer-nhwc"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        let input = contiguous_f32(s1, l1, self.name())?;
+        let kernel = contiguous_f32(s2, l2, self.name())?;
+        let bias = contiguous_f32(s3, l3, self.name())?;
+        let (b, h, w, c) = dims4(l1, self.name())?;
+        let (y, [_, oh, ow, out]) = self.forward_values(input, [b, h, w, c], kernel, bias)?;
         Ok((CpuStorage::F32(y), Shape::from((b, oh, ow, out))))
     }
 
@@ -88,64 +165,23 @@ impl CustomOp3 for ConvLayer {
         res: &Tensor,
         grad_res: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let (b, h, w, c) = x.dims4()?;
-        let (out, row_len) = kernel.dims2()?;
-        let rows = grad_res.elem_count() / out;
-
-        // The gradient before ReLU: zero where the output was clipped.
         let grad_res = grad_res.contiguous()?;
-        let mut grad = CpuValues::of(&grad_res)?.slice().to_vec();
-        if self.relu {
-            let res = res.contiguous()?;
-            let output = CpuValues::of(&res)?;
-            grad.par_iter_mut()
-                .zip(output.slice().par_iter())
-                .for_each(|(g, y)| {
-                    if *y <= 0.0 {
-                        *g = 0.0;
-                    }
-                });
+        let grad_values = CpuValues::of(&grad_res)?;
+        if !self.relu {
+            return self.backward_from(x, kernel, bias, grad_values.slice());
         }
-
-        let grad_bias = column_sums(&grad, out);
-
-        let x = x.contiguous()?;
-        let cols = im2col(
-            CpuValues::of(&x)?.slice(),
-            [b, h, w, c],
-            self.kernel,
-            self.padding,
-        )?;
-        let grad_t = Operand {
-            values: &grad,
-            transposed: true,
-        };
-        let patches = Operand {
-            values: &cols,
-            transposed: false,
-        };
-        let grad_kernel = matmul(out, row_len, rows, grad_t, patches);
-        drop(cols);
-
-        let kernel = kernel.contiguous()?;
-        let grad_rows = Operand {
-            values: &grad,
-            transposed: false,
-        };
-        let kernel_values = CpuValues::of(&kernel)?;
-        let kernel_rows = Operand {
-            values: kernel_values.slice(),
-            transposed: false,
-        };
-        let grad_cols = matmul(rows, row_len, out, grad_rows, kernel_rows);
-        let grad_input = col2im(&grad_cols, [b, h, w, c], self.kernel, self.padding)?;
-
-        let device = x.device();
-        Ok((
-            Some(Tensor::from_vec(grad_input, (b, h, w, c), device)?),
-            Some(Tensor::from_vec(grad_kernel, (out, row_len), device)?),
-            Some(Tensor::from_vec(grad_bias, bias.dims(), device)?),
-        ))
+        // The gradient before ReLU: zero where the output was clipped.
+        let res = res.contiguous()?;
+        let output = CpuValues::of(&res)?;
+        let (grads, outputs) = (grad_values.slice(), output.slice());
+        let masked = fill_in_chunks(grads.len(), MASK_CHUNK, |index, part| {
+            let start = index * MASK_CHUNK;
+            let pairs = grads[start..].iter().zip(&outputs[start..]);
+            for (value, (g, y)) in part.iter_mut().zip(pairs) {
+                *value = if *y > 0.0 { *g } else { 0.0 };
+            }
+        });
+        self.backward_from(x, kernel, bias, &masked)
     }
 }
 

@@ -1,7 +1,6 @@
 //! A safe front to `gemm` for row-major matrices, and read access to a CPU tensor's values.
 
 use candle_core::{CpuStorage, Result, Storage, StorageRef, Tensor};
-use rayon::prelude::*;
 
 /// A row-major matrix operand, possibly used transposed.
 #[derive(Clone, Copy)]
@@ -60,23 +59,6 @@ pub fn matmul(m: usize, n: usize, k: usize, lhs: Operand, rhs: Operand) -> Vec<f
         dst.set_len(m * n);
     }
     dst
-}
-
-/// `len` zeros, written by all of rayon's threads (a single-threaded fill of a large buffer
-/// costs as much as a convolution's copy step).
-pub fn parallel_zeros(len: usize) -> Vec<f32> {
-    let mut values: Vec<f32> = Vec::with_capacity(len);
-    values
-        .spare_capacity_mut()
-        .par_chunks_mut(1 << 15)
-        .for_each(|chunk| {
-            for v in chunk {
-                v.write(0.0);
-            }
-        });
-    // SAFETY: every one of the `len` values was written just above.
-    unsafe { values.set_len(len) };
-    values
 }
 
 /// Read access to the `f32` values of a contiguous CPU tensor.

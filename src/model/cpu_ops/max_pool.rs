@@ -1,9 +1,8 @@
 //! 2 x 2 max pooling in channels-last layout, and its gradient.
 
 use candle_core::{CpuStorage, CustomOp1, CustomOp3, Layout, Result, Shape, Tensor};
-use rayon::prelude::*;
 
-use super::matmul::parallel_zeros;
+use super::buffer::fill_in_chunks;
 use super::{contiguous_f32, dims4};
 
 /// 2 x 2 max pooling, stride 2, of an NHWC tensor `[b, h, w, c]` into
@@ -20,24 +19,22 @@ impl CustomOp1 for MaxPool2 {
         let input = contiguous_f32(storage, layout, self.name())?;
         let (b, h, w, c) = dims4(layout, self.name())?;
         let (oh, ow) = (h / 2, w / 2);
-        let mut out = parallel_zeros(b * oh * ow * c);
-        if !out.is_empty() {
-            out.par_chunks_mut(ow * c)
-                .enumerate()
-                .for_each(|(task, row)| {
-                    let (image, oy) = (task / oh, task % oh);
-                    let top = (image * h + 2 * oy) * w * c;
-                    let bottom = top + w * c;
-                    for ox in 0..ow {
-                        let (a, d) = (top + 2 * ox * c, bottom + 2 * ox * c);
-                        for ch in 0..c {
-                            let pair_top = input[a + ch].max(input[a + c + ch]);
-                            let pair_bottom = input[d + ch].max(input[d + c + ch]);
-                            row[ox * c + ch] = pair_top.max(pair_bottom);
-                        }
-                    }
-                });
-        }
+        // One output row of an image per task.
+        let out = fill_in_chunks(b * oh * ow * c, ow * c, |task, row| {
+            let (image, oy) = (task / oh, task % oh);
+            let top = &input[(image * h + 2 * oy) * w * c..][..w * c];
+            let bottom = &input[(image * h + 2 * oy + 1) * w * c..][..w * c];
+            let windows = top.chunks_exact(2 * c).zip(bottom.chunks_exact(2 * c));
+            for (pooled, (upper, lower)) in row.chunks_exact_mut(c).zip(windows) {
+                let (top_left, top_right) = upper.split_at(c);
+                let (bottom_left, bottom_right) = lower.split_at(c);
+                let tops = top_left.iter().zip(top_right);
+                let bottoms = bottom_left.iter().zip(bottom_right);
+                for (value, ((a, b), (d, e))) in pooled.iter_mut().zip(tops.zip(bottoms)) {
+                    *value = a.max(*b).max(d.max(*e));
+                }
+            }
+        });
         Ok((CpuStorage::F32(out), Shape::from((b, oh, ow, c))))
     }
 
@@ -75,35 +72,45 @@ impl CustomOp3 for MaxPool2Grad {
         if pooled.len() != b * oh * ow * c || grad.len() != pooled.len() {
             candle_core::bail!("max-pool gradient: the shapes do not fit");
         }
-        let mut out = parallel_zeros(b * h * w * c);
-        if oh > 0 && ow > 0 {
-            // Images are independent: each task owns one image's gradient.
-            out.par_chunks_mut(h * w * c)
-                .enumerate()
-                .for_each(|(image, image_grad)| {
-                    for oy in 0..oh {
-                        let top = 2 * oy * w * c;
-                        let out_row = (image * oh + oy) * ow * c;
-                        let image_input = &input[image * h * w * c..];
-                        for ox in 0..ow {
-                            for ch in 0..c {
-                                let max = pooled[out_row + ox * c + ch];
-                                let candidates = [
-                                    top + 2 * ox * c + ch,
-                                    top + (2 * ox + 1) * c + ch,
-                                    top + w * c + 2 * ox * c + ch,
-                                    top + w * c + (2 * ox + 1) * c + ch,
-                                ];
-                                if let Some(&at) =
-                                    candidates.iter().find(|&&at| image_input[at] == max)
-                                {
-                                    image_grad[at] = grad[out_row + ox * c + ch];
-                                }
-                            }
-                        }
-                    }
-                });
+        if oh == 0 || ow == 0 {
+            return Ok((
+                CpuStorage::F32(vec![0.0; b * h * w * c]),
+                Shape::from((b, h, w, c)),
+            ));
         }
+        // Images are independent: each task owns one image's gradient. Every window writes all
+        // four of its places (the gradient or zero), without branches.
+        let out = fill_in_chunks(b * h * w * c, h * w * c, |image, image_grad| {
+            let image_input = &input[image * h * w * c..][..h * w * c];
+            for oy in 0..oh {
+                let out_row = (image * oh + oy) * ow * c;
+                let maxima = &pooled[out_row..out_row + ow * c];
+                let grads = &grad[out_row..out_row + ow * c];
+                let (upper_in, lower_in) =
+                    image_input[2 * oy * w * c..][..2 * w * c].split_at(w * c);
+                let (upper, lower) = image_grad[2 * oy * w * c..][..2 * w * c].split_at_mut(w * c);
+                for ox in 0..ow {
+                    let window = 2 * ox * c..(2 * ox + 2) * c;
+                    let (a, b) = upper_in[window.clone()].split_at(c);
+                    let (d, e) = lower_in[window.clone()].split_at(c);
+                    let (ga, gb) = upper[window.clone()].split_at_mut(c);
+                    let (gd, ge) = lower[window].split_at_mut(c);
+                    let maxima = &maxima[ox * c..(ox + 1) * c];
+                    let grads = &grads[ox * c..(ox + 1) * c];
+                    for ch in 0..c {
+                        let (max, g) = (maxima[ch], grads[ch]);
+                        let first = a[ch] == max;
+                        let second = !first && b[ch] == max;
+                        let third = !first && !second && d[ch] == max;
+                        let fourth = !first && !second && !third && e[ch] == max;
+                        ga[ch] = if first { g } else { 0.0 };
+                        gb[ch] = if second { g } else { 0.0 };
+                        gd[ch] = if third { g } else { 0.0 };
+                        ge[ch] = if fourth { g } else { 0.0 };
+                    }
+                }
+            }
+        });
         Ok((CpuStorage::F32(out), Shape::from((b, h, w, c))))
     }
 }

@@ -6,21 +6,26 @@
 //! and both gradients are matrix products too, the input's followed by [`col2im`]. In the
 //! channels-last layout the product's output is already the next layer's input, with no
 //! transposition. [`ConvLayer`] does a whole layer (with bias and ReLU) as one graph node,
+//! [`ConvPoolLayer`] the same followed by 2 x 2 max pooling,
 //! [`MaxPool2`] pools 2 x 2 windows in the same layout, and [`BatchNormRelu`] normalises and
 //! clips a map for training in one step.
 //!
 //! These ops have no GPU kernels: on CUDA the network uses candle's own NCHW operations.
 
 mod batch_norm;
+mod buffer;
 mod conv;
+mod conv_pool;
 mod im2col;
 mod matmul;
 mod max_pool;
 
 pub use batch_norm::{BatchNormRelu, BatchStats};
+pub use buffer::{fill_in_chunks, parallel_zeros};
 pub use conv::ConvLayer;
+pub use conv_pool::ConvPoolLayer;
 pub use im2col::{col2im, im2col};
-pub use matmul::{CpuValues, Operand, matmul, parallel_zeros};
+pub use matmul::{CpuValues, Operand, matmul};
 pub use max_pool::{MaxPool2, MaxPool2Grad};
 
 use candle_core::{CpuStorage, Layout, Result};
