@@ -52,7 +52,7 @@ pub fn choose_device(request: DeviceRequest) -> ChosenDevice {
     match request {
         DeviceRequest::Cpu => cpu(None),
         DeviceRequest::Cuda if !cuda_built_in() => cpu(Some(
-            "this facelab was built without CUDA (cargo build --release --features cuda); \
+            "this facelab was built without CUDA (scripts/build-cuda.sh builds it with CUDA); \
              training on the CPU"
                 .to_string(),
         )),
@@ -63,8 +63,17 @@ pub fn choose_device(request: DeviceRequest) -> ChosenDevice {
                 fallback_note: None,
             },
             Err(error) => cpu(Some(format!(
-                "no usable CUDA GPU ({error}); training on the CPU"
+                "no usable CUDA GPU ({}); training on the CPU",
+                without_backtrace(&error)
             ))),
         },
+    }
+}
+
+/// A candle error's message without the backtrace candle attaches when `RUST_BACKTRACE` is set.
+fn without_backtrace(error: &candle_core::Error) -> String {
+    match error {
+        candle_core::Error::WithBacktrace { inner, .. } => without_backtrace(inner),
+        other => other.to_string(),
     }
 }

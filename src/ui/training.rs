@@ -134,7 +134,7 @@ fn settings_form(app: &mut FacelabApp, ui: &mut egui::Ui) {
                             )
                             .on_disabled_hover_text(
                                 "This facelab was built without CUDA: \
-                                     cargo run --release --features cuda",
+                                     scripts/build-cuda.sh builds it with CUDA",
                             );
                         });
                     })

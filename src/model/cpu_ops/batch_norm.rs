@@ -97,9 +97,10 @@ impl CustomOp3 for BatchNormRelu {
                 .chunks_exact_mut(channels)
                 .zip(input.chunks_exact(channels))
             {
-                for c in 0..channels {
-                    let v = i_row[c] * scale[c] + shift[c];
-                    o_row[c] = if relu && v < 0.0 { 0.0 } else { v };
+                let per_channel = scale.iter().zip(&shift);
+                for ((o, x), (scale, shift)) in o_row.iter_mut().zip(i_row).zip(per_channel) {
+                    let v = x * scale + shift;
+                    *o = if relu && v < 0.0 { 0.0 } else { v };
                 }
             }
         });
@@ -144,21 +145,26 @@ impl CustomOp3 for BatchNormRelu {
             .zip(y.par_chunks(channels * 128))
             .zip(dy.par_chunks(channels * 128))
             .map(|((xb, yb), db)| {
-                let mut sg = vec![0f64; channels];
-                let mut sgx = vec![0f64; channels];
+                // f32 within a block of rows (SIMD-friendly), f64 across blocks.
+                let mut sg = vec![0f32; channels];
+                let mut sgx = vec![0f32; channels];
                 for ((xr, yr), dr) in xb
                     .chunks_exact(channels)
                     .zip(yb.chunks_exact(channels))
                     .zip(db.chunks_exact(channels))
                 {
-                    for c in 0..channels {
-                        let g = if relu && yr[c] <= 0.0 { 0.0 } else { dr[c] };
-                        let xhat = (xr[c] - mean[c]) * inv_std[c];
-                        sg[c] += f64::from(g);
-                        sgx[c] += f64::from(g * xhat);
+                    let per_channel = sg
+                        .iter_mut()
+                        .zip(sgx.iter_mut())
+                        .zip(mean.iter().zip(&inv_std));
+                    let values = xr.iter().zip(yr).zip(dr);
+                    for (((sg, sgx), (m, is)), ((x, y), d)) in per_channel.zip(values) {
+                        let g = if relu && *y <= 0.0 { 0.0 } else { *d };
+                        *sg += g;
+                        *sgx += g * ((x - m) * is);
                     }
                 }
-                (sg, sgx)
+                (widen(&sg), widen(&sgx))
             })
             .reduce(
                 || (vec![0f64; channels], vec![0f64; channels]),
@@ -171,6 +177,11 @@ impl CustomOp3 for BatchNormRelu {
 
         let mean_g: Vec<f32> = sum_g.iter().map(|s| (*s / rows as f64) as f32).collect();
         let mean_gx: Vec<f32> = sum_gx.iter().map(|s| (*s / rows as f64) as f32).collect();
+        // Per channel: (mean, 1 / std) and (gamma / std, mean of g, mean of g * xhat).
+        let centring: Vec<(f32, f32)> = mean.iter().copied().zip(inv_std.iter().copied()).collect();
+        let factors: Vec<(f32, f32, f32)> = (0..channels)
+            .map(|c| (gamma[c] * inv_std[c], mean_g[c], mean_gx[c]))
+            .collect();
         let block = channels * 128;
         let dx = fill_in_chunks(x.len(), block, |index, out| {
             let start = index * block;
@@ -180,10 +191,13 @@ impl CustomOp3 for BatchNormRelu {
                 .zip(y[start..].chunks_exact(channels))
                 .zip(dy[start..].chunks_exact(channels))
             {
-                for c in 0..channels {
-                    let g = if relu && yr[c] <= 0.0 { 0.0 } else { dr[c] };
-                    let xhat = (xr[c] - mean[c]) * inv_std[c];
-                    o[c] = gamma[c] * inv_std[c] * (g - mean_g[c] - xhat * mean_gx[c]);
+                let values = o.iter_mut().zip(xr).zip(yr.iter().zip(dr));
+                for ((((o, x), (y, d)), &(m, is)), &(scale, mg, mgx)) in
+                    values.zip(&centring).zip(&factors)
+                {
+                    let g = if relu && *y <= 0.0 { 0.0 } else { *d };
+                    let xhat = (x - m) * is;
+                    *o = scale * (g - mg - xhat * mgx);
                 }
             }
         });
@@ -198,38 +212,42 @@ impl CustomOp3 for BatchNormRelu {
     }
 }
 
-/// The sum down each column, in f64.
+/// The sum down each column: in f32 within blocks of 128 rows, in f64 across them.
 fn column_sums(values: &[f32], columns: usize) -> Vec<f64> {
     values
         .par_chunks(columns * 128)
         .map(|block| {
-            let mut sums = vec![0f64; columns];
+            let mut sums = vec![0f32; columns];
             for row in block.chunks_exact(columns) {
                 for (s, v) in sums.iter_mut().zip(row) {
-                    *s += f64::from(*v);
+                    *s += v;
                 }
             }
-            sums
+            widen(&sums)
         })
         .reduce(|| vec![0f64; columns], add_into)
 }
 
-/// The sum of `(value - mean)^2` down each column, in f64.
+/// The sum of `(value - mean)^2` down each column, summed as in [`column_sums`].
 fn column_sums_centered(values: &[f32], mean: &[f32]) -> Vec<f64> {
     let columns = mean.len();
     values
         .par_chunks(columns * 128)
         .map(|block| {
-            let mut sums = vec![0f64; columns];
+            let mut sums = vec![0f32; columns];
             for row in block.chunks_exact(columns) {
-                for c in 0..columns {
-                    let d = f64::from(row[c] - mean[c]);
-                    sums[c] += d * d;
+                for ((s, v), m) in sums.iter_mut().zip(row).zip(mean) {
+                    let d = v - m;
+                    *s += d * d;
                 }
             }
-            sums
+            widen(&sums)
         })
         .reduce(|| vec![0f64; columns], add_into)
+}
+
+fn widen(values: &[f32]) -> Vec<f64> {
+    values.iter().map(|&v| f64::from(v)).collect()
 }
 
 fn add_into(mut a: Vec<f64>, b: Vec<f64>) -> Vec<f64> {
