@@ -1,6 +1,7 @@
 //! The channels-last CPU kernels against candle's own operations: outputs and gradients agree
 //! within 1e-4, and the whole network gives the same scores in both layouts.
 
+use candle_core::backprop::GradStore;
 use candle_core::{D, DType, Device, Tensor, Var};
 use facelab::model::layers::{
     conv2d, conv2d_nhwc, conv2d_relu_pool_nhwc, max_pool2, max_pool2_nhwc,
@@ -30,6 +31,17 @@ fn random(shape: &[usize], seed: u64) -> Tensor {
     Tensor::from_vec(values, shape, &Device::Cpu).unwrap()
 }
 
+/// The gradients of a loss that weighs every value of `x` differently, so that every gradient
+/// entry is tested.
+fn weighted_sum_grads(x: &Tensor, weights: &Tensor) -> GradStore {
+    (x * weights)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap()
+}
+
 fn nchw_to_nhwc(x: &Tensor) -> Tensor {
     x.permute((0, 2, 3, 1)).unwrap().contiguous().unwrap()
 }
@@ -55,12 +67,7 @@ fn convolution_and_its_gradients_match_candle() {
         let weights = random(&[b, cout, out_side, out_side], seed + 3);
 
         let reference = conv2d(x.as_tensor(), w.as_tensor(), Some(bias.as_tensor()), pad).unwrap();
-        let ref_grads = (&reference * &weights)
-            .unwrap()
-            .sum_all()
-            .unwrap()
-            .backward()
-            .unwrap();
+        let ref_grads = weighted_sum_grads(&reference, &weights);
 
         let x_nhwc = nchw_to_nhwc(x.as_tensor());
         let ours = conv2d_nhwc(&x_nhwc, w.as_tensor(), Some(bias.as_tensor()), pad, false).unwrap();
@@ -69,12 +76,7 @@ fn convolution_and_its_gradients_match_candle() {
             max_difference(&ours_nchw, &reference) < TOLERANCE,
             "output, case {seed}"
         );
-        let our_grads = (&ours_nchw * &weights)
-            .unwrap()
-            .sum_all()
-            .unwrap()
-            .backward()
-            .unwrap();
+        let our_grads = weighted_sum_grads(&ours_nchw, &weights);
 
         for (name, var) in [("kernel", &w), ("bias", &bias), ("input", &x)] {
             let a = ref_grads.get(var).unwrap();
@@ -114,12 +116,7 @@ fn fused_convolution_relu_and_pooling_match_candle() {
 
         let conv = conv2d(&input, w.as_tensor(), Some(bias.as_tensor()), pad).unwrap();
         let reference = max_pool2(&conv.relu().unwrap()).unwrap();
-        let ref_grads = (&reference * &weights)
-            .unwrap()
-            .sum_all()
-            .unwrap()
-            .backward()
-            .unwrap();
+        let ref_grads = weighted_sum_grads(&reference, &weights);
 
         let ours = conv2d_relu_pool_nhwc(
             &nchw_to_nhwc(&input),
@@ -134,12 +131,7 @@ fn fused_convolution_relu_and_pooling_match_candle() {
             max_difference(&ours, &reference) < TOLERANCE,
             "output, case {case}"
         );
-        let our_grads = (&ours * &weights)
-            .unwrap()
-            .sum_all()
-            .unwrap()
-            .backward()
-            .unwrap();
+        let our_grads = weighted_sum_grads(&ours, &weights);
         for (name, var) in [("kernel", &w), ("bias", &bias), ("input", &x)] {
             match (ref_grads.get(var), our_grads.get(var)) {
                 (Some(a), Some(g)) => assert!(
@@ -163,24 +155,14 @@ fn max_pooling_and_its_gradient_match_candle() {
         let weights = random(&[b, c, h / 2, w / 2], 99);
 
         let reference = max_pool2(x.as_tensor()).unwrap();
-        let ref_grad = (&reference * &weights)
-            .unwrap()
-            .sum_all()
-            .unwrap()
-            .backward()
-            .unwrap();
+        let ref_grad = weighted_sum_grads(&reference, &weights);
 
         let ours = max_pool2_nhwc(&nchw_to_nhwc(x.as_tensor()))
             .unwrap()
             .permute((0, 3, 1, 2))
             .unwrap();
         assert!(max_difference(&ours, &reference) < TOLERANCE);
-        let our_grad = (&ours * &weights)
-            .unwrap()
-            .sum_all()
-            .unwrap()
-            .backward()
-            .unwrap();
+        let our_grad = weighted_sum_grads(&ours, &weights);
         assert!(max_difference(ref_grad.get(&x).unwrap(), our_grad.get(&x).unwrap()) < TOLERANCE);
     }
 }

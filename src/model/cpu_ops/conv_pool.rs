@@ -14,7 +14,6 @@ use rayon::prelude::*;
 use super::buffer::{fill_in_chunks, parallel_zeros};
 use super::conv::ConvLayer;
 use super::matmul::CpuValues;
-use super::{contiguous_f32, dims4};
 
 /// The window place (0 top left, 1 top right, 2 bottom left, 3 bottom right) of a maximum that
 /// ReLU clipped to zero: its gradient is zero whichever place it came from.
@@ -59,13 +58,10 @@ impl CustomOp3 for ConvPoolLayer {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        let input = contiguous_f32(s1, l1, self.name())?;
-        let kernel = contiguous_f32(s2, l2, self.name())?;
-        let bias = contiguous_f32(s3, l3, self.name())?;
-        let (b, h, w, c) = dims4(l1, self.name())?;
-        let (y, [_, ch, cw, o]) = self
-            .conv
-            .forward_values(input, [b, h, w, c], kernel, bias)?;
+        let (CpuStorage::F32(y), shape) = self.conv.cpu_fwd(s1, l1, s2, l2, s3, l3)? else {
+            candle_core::bail!("{}: the convolution gave no f32 values", self.name());
+        };
+        let (b, ch, cw, o) = shape.dims4()?;
         let (ph, pw) = (ch / 2, cw / 2);
         let mut pooled = parallel_zeros(b * ph * pw * o);
         let mut winners = vec![CLIPPED; pooled.len()];
