@@ -20,7 +20,7 @@ pub const WEIGHTS_FILE: &str = "model.safetensors";
 pub const CARD_FILE: &str = "model.json";
 
 /// How many faces inference runs at once.
-const INFERENCE_BATCH: usize = 256;
+const INFERENCE_BATCH: usize = 128;
 
 /// A network, its parameters and what is known about it.
 pub struct FaceModel {

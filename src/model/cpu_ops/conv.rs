@@ -23,6 +23,10 @@ pub struct ConvLayer {
     pub relu: bool,
 }
 
+/// The most patch values the forward pass makes at once (32 MB): a batch whose patches are
+/// more is convolved a few images at a time.
+const PATCH_BUDGET: usize = 8 << 20;
+
 /// Values per task when the output gradient is masked by ReLU.
 const MASK_CHUNK: usize = 1 << 14;
 
@@ -49,17 +53,33 @@ impl ConvLayer {
         let (oh, ow) = (self.out_side(h), self.out_side(w));
         let rows = b * oh * ow;
 
-        let cols = im2col(input, dims, self.kernel, self.padding)?;
+        // The patches of a few images at a time, so that a large batch (inference runs 256
+        // faces at once) never holds all of its patches: they are several times the input.
+        let image_values = h * w * c;
+        let per_image = oh * ow * row_len;
+        let images_per_part = (PATCH_BUDGET / per_image.max(1)).clamp(1, b.max(1));
         let transposed_kernel = Operand {
             values: kernel,
             transposed: true,
         };
-        let patches = Operand {
-            values: &cols,
-            transposed: false,
-        };
-        let mut y = matmul(rows, out, row_len, patches, transposed_kernel);
-        drop(cols);
+        let mut y = Vec::new();
+        for first in (0..b).step_by(images_per_part) {
+            let images = images_per_part.min(b - first);
+            let part = &input[first * image_values..(first + images) * image_values];
+            let cols = im2col(part, [images, h, w, c], self.kernel, self.padding)?;
+            let patches = Operand {
+                values: &cols,
+                transposed: false,
+            };
+            let part_rows = images * oh * ow;
+            let product = matmul(part_rows, out, row_len, patches, transposed_kernel);
+            if images == b {
+                y = product;
+            } else {
+                y.extend_from_slice(&product);
+            }
+        }
+        debug_assert_eq!(y.len(), rows * out);
 
         let relu = self.relu;
         y.par_chunks_mut(out * 64).for_each(|block| {
