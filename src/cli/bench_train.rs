@@ -64,37 +64,26 @@ pub fn run(args: &BenchTrainArgs) -> anyhow::Result<()> {
         "cuda" | "gpu" => crate::model::DeviceRequest::Cuda,
         other => bail!("unknown device {other:?}; use cpu or cuda"),
     };
-    let mut ours = FacelabBench::new(&settings, args)?;
+    let mut bench = FacelabBench::new(&settings, args)?;
     let mut our_speeds = Vec::with_capacity(args.rounds);
-    let mut peer_rounds = Vec::with_capacity(args.rounds);
+    let mut peer_rounds: Vec<Value> = Vec::with_capacity(args.rounds);
+    let mut peer_available = args.python != "none";
     for _ in 0..args.rounds {
-        our_speeds.push(ours.round()?);
-        if args.python != "none" {
-            peer_rounds.push(time_torch(&settings, args, ours.device_is_cuda));
+        our_speeds.push(bench.round()?);
+        if peer_available {
+            let round = time_torch(&settings, args, bench.device_is_cuda);
+            // A peer that cannot run (no torch, no GPU) is not asked again.
+            peer_available = round.get("images_per_second").is_some();
+            peer_rounds.push(round);
         }
     }
-    let measured = ours.finish(&our_speeds);
+    let ours = bench.finish(&our_speeds);
+    let peer = summarize_peer(&peer_rounds);
     let peer_speeds: Vec<f64> = peer_rounds
         .iter()
         .filter_map(|p| p.get("images_per_second").and_then(Value::as_f64))
         .collect();
-    let peer = match peer_rounds.first() {
-        None => json!({ "unavailable": "--python none" }),
-        Some(first) if peer_speeds.len() < peer_rounds.len() => first.clone(),
-        Some(first) => {
-            let mut peer = first.clone();
-            peer["images_per_second"] = json!(median(&peer_speeds));
-            peer["rounds"] = json!(peer_speeds);
-            let peak = peer_rounds
-                .iter()
-                .filter_map(|p| p.get("peak_rss_mb").and_then(Value::as_f64))
-                .fold(0.0, f64::max);
-            peer["peak_rss_mb"] = json!(peak);
-            peer
-        }
-    };
     let peer_speed = peer.get("images_per_second").and_then(Value::as_f64);
-    let ours = measured;
     let ratio = peer_speed.map(|p| ours.images_per_second / p);
 
     if args.json {
@@ -252,6 +241,30 @@ impl FacelabBench {
             forward_mflop: self.forward_mflop,
         }
     }
+}
+
+/// The PyTorch side over all rounds: the first round's details with the median speed, every
+/// round's speed and the highest peak memory; or the reason it could not run.
+fn summarize_peer(rounds: &[Value]) -> Value {
+    let Some(first) = rounds.first() else {
+        return json!({ "unavailable": "--python none" });
+    };
+    if let Some(failed) = rounds.iter().find(|r| r.get("images_per_second").is_none()) {
+        return failed.clone();
+    }
+    let speeds: Vec<f64> = rounds
+        .iter()
+        .filter_map(|r| r.get("images_per_second").and_then(Value::as_f64))
+        .collect();
+    let peak = rounds
+        .iter()
+        .filter_map(|r| r.get("peak_rss_mb").and_then(Value::as_f64))
+        .fold(0.0, f64::max);
+    let mut peer = first.clone();
+    peer["images_per_second"] = json!(median(&speeds));
+    peer["rounds"] = json!(speeds);
+    peer["peak_rss_mb"] = json!(peak);
+    peer
 }
 
 /// The median of `values` (the mean of the middle two for an even count).

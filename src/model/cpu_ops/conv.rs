@@ -37,7 +37,7 @@ impl ConvLayer {
     }
 
     /// The layer's output values for `input` of shape `dims` (NHWC), and the output's shape.
-    pub(super) fn forward_values(
+    fn forward_values(
         &self,
         input: &[f32],
         dims: [usize; 4],
@@ -53,7 +53,7 @@ impl ConvLayer {
         let (oh, ow) = (self.out_side(h), self.out_side(w));
         let rows = b * oh * ow;
 
-        // The patches of a few images at a time, so that a large batch (inference runs 256
+        // The patches of a few images at a time, so that a large batch (inference runs 128
         // faces at once) never holds all of its patches: they are several times the input.
         let image_values = h * w * c;
         let per_image = oh * ow * row_len;
